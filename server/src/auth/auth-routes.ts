@@ -1,0 +1,59 @@
+import type { Request as ExpressRequest, RequestHandler } from 'express';
+import { fromNodeHeaders } from 'better-auth/node';
+import { errorBody, HttpError } from '../http/errors';
+import type { Auth } from './auth';
+
+/**
+ * Serves better-auth's routes (`/api/auth/*`) and rewrites its error bodies
+ * into the API.md shape, so a client sees one error format everywhere.
+ */
+export function authRoutes(auth: Auth, bodyLimitBytes: number): RequestHandler {
+  return async (req, res) => {
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const body = hasBody ? new Uint8Array(await readBody(req, bodyLimitBytes)) : undefined;
+    const url = new URL(req.originalUrl, `${req.protocol}://${req.headers.host ?? 'localhost'}`);
+    const response = await auth.handler(
+      new Request(url, { method: req.method, headers: fromNodeHeaders(req.headers), body }),
+    );
+    res.status(response.status);
+    response.headers.forEach((value, name) => {
+      if (name !== 'set-cookie' && name !== 'content-length') res.setHeader(name, value);
+    });
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+    const text = await response.text();
+    if (response.status >= 400) {
+      res.json(rewriteError(response.status, text));
+      return;
+    }
+    res.send(text);
+  };
+}
+
+function rewriteError(status: number, text: string) {
+  let parsed: { code?: string; message?: string } = {};
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    // better-auth answered with plain text; keep its words as the message.
+  }
+  const code = status === 429 ? 'rate_limited' : (parsed.code ?? `http_${status}`).toLowerCase();
+  const message =
+    status === 429
+      ? 'Too many attempts: wait and try again'
+      : (parsed.message ?? (text.slice(0, 200) || 'Authentication failed'));
+  return errorBody(code, message);
+}
+
+async function readBody(req: ExpressRequest, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      throw new HttpError(413, 'payload_too_large', `The request body is larger than the ${limit} byte limit`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

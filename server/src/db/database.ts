@@ -1,0 +1,61 @@
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+
+/** What the server talks to: a `pg` pool, whichever engine is behind it. */
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+/** Where the central store lives: PostgreSQL by URL, or embedded PGlite in a directory. */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; maxConnections?: number }
+  | { kind: 'pglite'; dataDir: string };
+
+/**
+ * Opens the central store. PGlite is one backend process, so its pool holds
+ * exactly one connection: two pooled clients would interleave transactions.
+ */
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.maxConnections ?? 10,
+    });
+    pool.on('error', () => {
+      // An idle client lost its connection; the pool replaces it on next use.
+    });
+    return { pool, kind: 'postgres', close: () => pool.end() };
+  }
+  const pglite = await PGlite.create(target.dataDir);
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  return {
+    pool,
+    kind: 'pglite',
+    async close() {
+      await pool.end();
+      await pglite.close();
+    },
+  };
+}
+
+/** Runs `work` in one transaction on one client; rolls back when it throws. */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

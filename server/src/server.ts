@@ -1,0 +1,76 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { createAuth } from './auth/auth';
+import type { Config } from './config/config';
+import { resolveSecrets } from './config/secrets';
+import type { AppContext } from './context';
+import { openDatabase, type Database } from './db/database';
+import { migrate } from './db/migrate';
+import { createApp } from './http/app';
+import { FieldCipher } from './privacy/cipher';
+
+/** A server that is listening, and how to stop it. */
+export interface RunningServer {
+  url: string;
+  port: number;
+  ctx: AppContext;
+  httpServer: http.Server;
+  /** Stops accepting, lets in-flight requests finish, then closes the store (unless it was lent). */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  log: Logger;
+  /** A store opened by the caller (tests); it is migrated but not closed on shutdown. */
+  database?: Database;
+}
+
+/** How long shutdown waits for in-flight requests before cutting connections. */
+const DRAIN_MS = 10_000;
+
+/** Opens the store, migrates it, and serves the API on config.host:config.port. */
+export async function startServer({ config, log, database }: StartOptions): Promise<RunningServer> {
+  const secrets = await resolveSecrets(config, log);
+  const db =
+    database ??
+    (await openDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl }
+        : { kind: 'pglite', dataDir: path.resolve(config.dataDir, 'pglite') },
+    ));
+  const applied = await migrate(db.pool);
+  if (applied.length > 0) log.info({ applied }, 'migrations applied');
+
+  const ctx: AppContext = {
+    config,
+    db,
+    log,
+    auth: createAuth(db.pool, config, secrets.authSecret, log),
+    cipher: new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex),
+  };
+  const httpServer = http.createServer(createApp(ctx));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log.info({ port, host: config.host, store: db.kind }, 'server listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
+      await drained;
+      clearTimeout(timer);
+      if (!database) await db.close();
+      log.info('server stopped');
+    })());
+
+  return { url: `http://${host}:${port}`, port, ctx, httpServer, close };
+}
