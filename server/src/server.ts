@@ -9,6 +9,7 @@ import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
+import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
 
 /** A server that is listening, and how to stop it. */
@@ -50,6 +51,7 @@ export async function startServer({ config, log, database }: StartOptions): Prom
     log,
     auth: createAuth(db.pool, config, secrets.authSecret, log),
     cipher: new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex),
+    jobs: new JobScheduler(db.pool, log),
   };
   const httpServer = http.createServer(createApp(ctx));
   await new Promise<void>((resolve, reject) => {
@@ -68,6 +70,7 @@ export async function startServer({ config, log, database }: StartOptions): Prom
       const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
       await drained;
       clearTimeout(timer);
+      await ctx.jobs.stop();
       if (!database) await db.close();
       log.info('server stopped');
     })());

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+
+/** A stable 63-bit advisory-lock key for a job name. */
+export function lockKey(name: string): string {
+  const digest = createHash('sha256').update(`mindful-job:${name}`).digest();
+  return (digest.readBigInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
+}
+
+/**
+ * Runs `work` only if no other process holds the job's advisory lock, so
+ * several server instances run each job once. The lock belongs to one
+ * connection, so `work` gets that connection and must do its queries on it
+ * (on PGlite it is the only connection there is). Returns `{ ran: false }`
+ * when another instance holds the lock.
+ */
+export async function withAdvisoryLock<T>(
+  pool: pg.Pool,
+  name: string,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<{ ran: true; result: T } | { ran: false }> {
+  const key = lockKey(name);
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock($1::bigint) AS locked',
+      [key],
+    );
+    if (rows[0]?.locked !== true) return { ran: false };
+    try {
+      return { ran: true, result: await work(client) };
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+    }
+  } finally {
+    client.release();
+  }
+}
