@@ -24,3 +24,93 @@ export {
   userIdOfDocName,
   type ReadResult,
 } from './doc/user-doc';
+
+// Flow input (wire schema and internal type)
+export {
+  FLOW_INPUT_LIMITS,
+  flowStateDataSchema,
+  parseFlowInput,
+  toFlowStateDataWire,
+  toFlowInputIssues,
+} from './schemas/flow-input';
+export type { FlowInput, FlowStateDataWire } from './schemas/flow-input';
+
+// Flow engine: errors
+export { FlowInputError, OutOfOrderInputError } from './flow/errors';
+export type { FlowInputIssue } from './flow/errors';
+
+// Flow engine: features and models
+export { intervalStats, rhythmScore, MIN_RHYTHM_INTERVALS } from './flow/rhythm';
+export type { IntervalStats } from './flow/rhythm';
+export {
+  extractFeatures,
+  featureVector,
+  focusScore,
+  errorScore,
+  focusDurationScore,
+  FEATURE_ORDER,
+  FEATURE_COUNT,
+  FOCUS_DURATION_HORIZON_MS,
+  ERROR_HALF_SCORE_COUNT,
+  REFERENCE_INTERVAL_MS,
+} from './flow/features';
+export type { FlowFeatures, FeatureContext } from './flow/features';
+export type { FlowModel, AsyncFlowModel } from './flow/flow-model';
+export { heuristicFlowModel, HEURISTIC_WEIGHTS, SEED_FLOW_THRESHOLD } from './flow/heuristic-model';
+export { createLogisticFlowModel, sigmoid } from './flow/logistic-model';
+export type { LogisticParams } from './flow/logistic-model';
+export { learnedFlowModel, learnedFlowParams } from './flow/learned-model';
+export { createOnnxFlowModel, shippedFlowModelBytes, decodeBase64 } from './flow/onnx-model';
+export type { OnnxFlowModel, OnnxRuntimeOptions } from './flow/onnx-model';
+
+// Flow engine: personal baseline
+export {
+  POPULATION_BASELINE,
+  BASELINE_SCALE_LIMITS,
+  personalScale,
+} from './flow/personal-baseline';
+export type { PersonalBaseline } from './flow/personal-baseline';
+export { computeBaseline, BASELINE_MINIMUMS } from './flow/compute-baseline';
+
+// Flow engine: detector
+export { FlowDetector } from './flow/flow-detector';
+export type { FlowDetectorOptions } from './flow/flow-detector';
+export { updateWithAsyncModel } from './flow/async-update';
+export { DEFAULT_DETECTOR_CONFIG, resolveDetectorConfig } from './flow/detector-config';
+export type { FlowDetectorConfig } from './flow/detector-config';
+export { flowDetectorSnapshotSchema, parseDetectorSnapshot } from './flow/detector-snapshot';
+export type { FlowDetectorSnapshot } from './flow/detector-snapshot';
+export { RingBuffer } from './flow/ring-buffer';
+export { toFlowStateResultWire } from './flow/flow-result';
+export type { FlowStateResult, FlowStateResultWire } from './flow/flow-result';
+export { FLOW_PERIOD_END_REASONS, toFlowPeriodWire } from './flow/flow-period';
+export type { FlowPeriod, FlowPeriodWire, FlowPeriodEndReason } from './flow/flow-period';
+export {
+  RECOMMENDATIONS,
+  RECOMMENDATION_TRIGGERS,
+  generateRecommendations,
+} from './flow/recommendations';
+export type { RecommendationContext } from './flow/recommendations';
+
+// Sessions, patterns, insights
+export { sessionActivityUpdateSchema, parseSessionActivityUpdate } from './flow/session-activity';
+export type { SessionActivityUpdate, SessionActivityUpdateWire } from './flow/session-activity';
+export {
+  summarizeSession,
+  activityToFlowInput,
+  IDLE_THRESHOLD_MS,
+  MAX_ERROR_RATE,
+  UNKNOWN_LANGUAGE,
+} from './flow/session-summary';
+export type { SessionSummary, SessionSummaryInput } from './flow/session-summary';
+export {
+  computePersonalPatterns,
+  PATTERN_MINIMUMS,
+  SESSION_LENGTH_BUCKET_MS,
+  PEAK_SHARE,
+} from './flow/personal-patterns';
+export type { PersonalPatterns, SessionHistoryEntry } from './flow/personal-patterns';
+export { generateInsights, insightsFromPatterns, INSIGHT_TYPES } from './flow/insights';
+export type { InsightType, UserInsight } from './flow/insights';
+export { hourOfWeek, isoDate, HOURS_PER_WEEK } from './flow/time-buckets';
+export { median, quantile, sampleConfidence } from './flow/descriptive-stats';

@@ -1,0 +1,60 @@
+/** Tunables of {@link FlowDetector}; all durations in ms. */
+export interface FlowDetectorConfig {
+  /** Score at or above which flow may begin (the seed's 0.7). */
+  readonly enterThreshold: number;
+  /** Score below which flow may end; lower than `enterThreshold` (hysteresis). */
+  readonly exitThreshold: number;
+  /** How long the score must stay >= enter threshold before flow begins. */
+  readonly enterDwellMs: number;
+  /** How long the score must stay < exit threshold before flow ends (brief glances don't). */
+  readonly exitDwellMs: number;
+  /** A gap between updates longer than this is idle time: flow ends, the buffer is cleared. */
+  readonly idleGapMs: number;
+  /** Keystroke intervals kept for rhythm analysis (the seed's ring buffer of 100). */
+  readonly bufferCapacity: number;
+  /** Window over which recent keystrokes per minute are measured. */
+  readonly activityWindowMs: number;
+  /** The user's peak hours (hour of week, local), for the peak-hour recommendation. */
+  readonly peakHoursOfWeek: readonly number[];
+  /** The user's UTC offset in minutes east, for hour-of-week buckets. */
+  readonly utcOffsetMinutes: number;
+}
+
+/**
+ * Defaults. Enter at 0.7 as the seed does, leave below 0.5; a minute of sustained high score to
+ * enter and 90 s of low score to leave, so a quick look at a chat window does not end flow.
+ * Idle after 5 minutes without an update (the same threshold as the session summary).
+ */
+export const DEFAULT_DETECTOR_CONFIG: FlowDetectorConfig = {
+  enterThreshold: 0.7,
+  exitThreshold: 0.5,
+  enterDwellMs: 60_000,
+  exitDwellMs: 90_000,
+  idleGapMs: 5 * 60_000,
+  bufferCapacity: 100,
+  activityWindowMs: 120_000,
+  peakHoursOfWeek: [],
+  utcOffsetMinutes: 0,
+};
+
+/** Merges overrides over the defaults and checks the result is coherent. */
+export function resolveDetectorConfig(
+  overrides: Partial<FlowDetectorConfig> = {},
+): FlowDetectorConfig {
+  const c = { ...DEFAULT_DETECTOR_CONFIG, ...overrides };
+  const problems: string[] = [];
+  if (!(c.exitThreshold <= c.enterThreshold))
+    problems.push('exitThreshold must be <= enterThreshold');
+  if (!(c.enterThreshold > 0 && c.enterThreshold <= 1))
+    problems.push('enterThreshold must be in (0,1]');
+  if (!(c.exitThreshold >= 0)) problems.push('exitThreshold must be >= 0');
+  for (const k of ['enterDwellMs', 'exitDwellMs', 'idleGapMs', 'activityWindowMs'] as const) {
+    if (!(c[k] >= 0 && Number.isFinite(c[k]))) problems.push(`${k} must be a finite number >= 0`);
+  }
+  if (!(Number.isInteger(c.bufferCapacity) && c.bufferCapacity >= 5)) {
+    problems.push('bufferCapacity must be an integer >= 5');
+  }
+  if (problems.length > 0)
+    throw new RangeError(`Invalid flow detector config: ${problems.join('; ')}`);
+  return c;
+}

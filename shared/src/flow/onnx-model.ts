@@ -1,0 +1,87 @@
+import type { InferenceSession } from 'onnxruntime-web';
+import { FEATURE_COUNT, featureVector, type FlowFeatures } from './features';
+import type { AsyncFlowModel } from './flow-model';
+import { FLOW_MODEL_ONNX_BASE64 } from './generated/flow-model-data';
+
+/** Where onnxruntime-web finds its WebAssembly binary. Nothing is ever fetched from the network. */
+export interface OnnxRuntimeOptions {
+  /**
+   * The `.onnx` model bytes. Default: the model shipped in this package (the committed
+   * `shared/model/flow-model.onnx`, embedded as base64 so no file or network access is needed).
+   */
+  readonly modelBytes?: Uint8Array;
+  /**
+   * The `ort-wasm-simd-threaded.wasm` binary. In Node, read it from
+   * `onnxruntime-web/dist/` and pass it here (or set `wasmPaths`); in a browser let the bundler
+   * serve it and set `wasmPaths`.
+   */
+  readonly wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Directory (URL or file prefix) holding onnxruntime-web's `.wasm`/`.mjs` files. */
+  readonly wasmPaths?: string;
+}
+
+/** The learned flow model run by onnxruntime-web (wasm backend, single thread, no proxy). */
+export interface OnnxFlowModel extends AsyncFlowModel {
+  /** Scores many feature sets in one inference call. */
+  scoreBatch(features: readonly FlowFeatures[]): Promise<Float32Array>;
+  /** Releases the inference session. */
+  release(): Promise<void>;
+}
+
+/** Decodes base64 without Node's Buffer (works in browsers and Node >= 16). */
+export function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The shipped model's bytes (identical to `shared/model/flow-model.onnx`). */
+export function shippedFlowModelBytes(): Uint8Array {
+  return decodeBase64(FLOW_MODEL_ONNX_BASE64);
+}
+
+/**
+ * Creates an inference session for the learned flow model. Session creation is async and takes
+ * ~0.3–0.5 s (wasm compile); do it once per process. onnxruntime-web is imported lazily so code
+ * that only uses the heuristic never loads it.
+ *
+ * @example
+ * ```ts
+ * const wasm = await readFile(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
+ * const onnx = await createOnnxFlowModel({ wasmBinary: wasm });
+ * const score = await onnx.scoreAsync(detector.featuresFor(input));
+ * ```
+ */
+export async function createOnnxFlowModel(
+  options: OnnxRuntimeOptions = {},
+): Promise<OnnxFlowModel> {
+  const ort = await import('onnxruntime-web');
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
+  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  const session: InferenceSession = await ort.InferenceSession.create(
+    options.modelBytes ?? shippedFlowModelBytes(),
+    { executionProviders: ['wasm'], graphOptimizationLevel: 'all' },
+  );
+  const inputName = session.inputNames[0];
+  const outputName = session.outputNames[0];
+
+  async function runBatch(rows: readonly FlowFeatures[]): Promise<Float32Array> {
+    const data = new Float32Array(rows.length * FEATURE_COUNT);
+    rows.forEach((f, r) => data.set(featureVector(f), r * FEATURE_COUNT));
+    const tensor = new ort.Tensor('float32', data, [rows.length, FEATURE_COUNT]);
+    const out = await session.run({ [inputName]: tensor });
+    return out[outputName].data as Float32Array;
+  }
+
+  return {
+    name: 'onnx-logistic',
+    async scoreAsync(features) {
+      return (await runBatch([features]))[0];
+    },
+    scoreBatch: runBatch,
+    release: () => session.release(),
+  };
+}
