@@ -23,7 +23,7 @@ export interface FlowFeatures {
   readonly steadiness: number;
   /** Closeness of the rescaled mean interval to the reference pace (ratio min/max). */
   readonly pace: number;
-  /** Recent keystrokes per minute relative to the person's typical rate, capped at 1. */
+  /** Recent keystrokes per minute divided by the person's typical rate, capped at 1. */
   readonly activity: number;
 }
 
@@ -119,7 +119,7 @@ export function extractFeatures(ctx: FeatureContext): FlowFeatures {
     steadiness: enough ? 1 / (1 + cov) : 0,
     pace,
     activity: clamp(
-      (ctx.keystrokesPerMinute * scale.activity) / POPULATION_BASELINE.keystrokesPerMinute,
+      ctx.keystrokesPerMinute / (ctx.baseline ?? POPULATION_BASELINE).keystrokesPerMinute,
       0,
       1,
     ),

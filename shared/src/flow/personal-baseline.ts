@@ -51,14 +51,12 @@ export function clamp(x: number, lo: number, hi: number): number {
 export function personalScale(baseline: PersonalBaseline | undefined): {
   mean: number;
   cov: number;
-  activity: number;
 } {
-  if (!baseline) return { mean: 1, cov: 1, activity: 1 };
+  if (!baseline) return { mean: 1, cov: 1 };
   const { min, max } = BASELINE_SCALE_LIMITS;
   const p = POPULATION_BASELINE;
   return {
     mean: clamp(p.meanIntervalMs / baseline.meanIntervalMs, min, max),
     cov: clamp(p.intervalCov / baseline.intervalCov, min, max),
-    activity: clamp(p.keystrokesPerMinute / baseline.keystrokesPerMinute, min, max),
   };
 }
