@@ -44,7 +44,10 @@ describeEachStore('auth over real HTTP', (store) => {
   it('sign-out invalidates the token', async () => {
     const user = await signUp(server.url);
     expect((await authedFetch(server.url, user.token, '/api/me')).status).toBe(200);
-    const out = await authedFetch(server.url, user.token, '/api/auth/sign-out', { method: 'POST', body: {} });
+    const out = await authedFetch(server.url, user.token, '/api/auth/sign-out', {
+      method: 'POST',
+      body: {},
+    });
     expect(out.status).toBe(200);
     expect((await authedFetch(server.url, user.token, '/api/me')).status).toBe(401);
   });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { createPgConfig, PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 
 /** What the server talks to: a `pg` pool, whichever engine is behind it. */
 export interface Database {
@@ -11,8 +11,7 @@ export interface Database {
 
 /** Where the central store lives: PostgreSQL by URL, or embedded PGlite in a directory. */
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; maxConnections?: number }
-  | { kind: 'pglite'; dataDir: string };
+  { kind: 'postgres'; url: string; maxConnections?: number } | { kind: 'pglite'; dataDir: string };
 
 /**
  * Opens the central store. PGlite is one backend process, so its pool holds
@@ -30,7 +29,20 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     return { pool, kind: 'postgres', close: () => pool.end() };
   }
   const pglite = await PGlite.create(target.dataDir);
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  // createPgConfig shares ONE connection object between every client the pool
+  // makes. pg-pool discards a client whose query failed, and the discarded
+  // client's late 'end' event then reaches its successor, which dies with
+  // "Connection terminated unexpectedly". A connection per client avoids it.
+  class PGliteClient extends pg.Client {
+    constructor(config: pg.ClientConfig) {
+      super({ ...config, connection: new PglitePgConnection({ pglite }) } as pg.ClientConfig);
+    }
+  }
+  const pool = new pg.Pool({
+    ...createPgConfig(pglite),
+    max: 1,
+    Client: PGliteClient,
+  } as pg.PoolConfig);
   return {
     pool,
     kind: 'pglite',
