@@ -51,7 +51,7 @@ function main(): void {
   const train = trainingSet();
   const trainRows = extractRows(train);
   const x = designMatrix(trainRows);
-  const y = trainRows.map((r) => (r.label ? 1 : 0));
+  const y: number[] = trainRows.map((r) => (r.label ? 1 : 0));
   const fit = fitNonNegativeLogistic(x, y);
   const probs = x.map(
     (row) => 1 / (1 + Math.exp(-(fit.bias + row.reduce((s, v, j) => s + v * fit.weights[j], 0)))),
