@@ -1,12 +1,12 @@
-import { ConfigError, parseConfig } from './config/config';
+import { ConfigError, parseConfig, type Config } from './config/config';
 import { createLogger } from './log/logger';
-import { startServer } from './server';
+import { startServer, type RunningServer } from './server';
 
 // The process entry point: configuration from the environment, then serve until SIGTERM.
-async function main(): Promise<void> {
-  let config;
+
+function configOrExit(): Config {
   try {
-    config = parseConfig(process.env);
+    return parseConfig(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -14,10 +14,19 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const log = createLogger(config.logLevel);
-  const server = await startServer({ config, log });
+  let server: RunningServer | undefined = undefined;
+  let stopping = false;
   const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     log.info({ signal }, 'shutting down');
+    // A signal during start-up is honoured as soon as the server is up.
+    if (!server) return;
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -26,8 +35,14 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // Registered before start-up so an early SIGTERM is not the default kill.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  server = await startServer({ config, log });
+  if (stopping) {
+    stopping = false;
+    stop('signal during start-up');
+  }
 }
 
 main().catch((error: unknown) => {

@@ -72,6 +72,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
+    // The rest of an oversize body is still on the socket: don't reuse it.
+    if (sent.status === 413) res.setHeader('connection', 'close');
     res.status(sent.status).json(errorBody(sent.code, sent.message, sent.details));
   };
 }
@@ -103,7 +105,11 @@ function toResponse(error: unknown): {
     return { status: 400, code: 'invalid_json', message: 'The request body is not valid JSON' };
   }
   if (parserError?.type && parserError.status && parserError.status < 500) {
-    return { status: parserError.status, code: 'bad_request', message: 'The request body could not be read' };
+    return {
+      status: parserError.status,
+      code: 'bad_request',
+      message: 'The request body could not be read',
+    };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side' };
 }

@@ -90,7 +90,10 @@ export const flowStateEntrySchema = z
       .object({
         mean_interval_ms: z.number().finite().min(0).max(60_000),
         coefficient_of_variation: z.number().finite().min(0).max(100),
-        samples: z.array(z.number().finite().min(0).max(60_000)).max(DOC_LIMITS.maxRhythmSamples).optional(),
+        samples: z
+          .array(z.number().finite().min(0).max(60_000))
+          .max(DOC_LIMITS.maxRhythmSamples)
+          .optional(),
       })
       .strict()
       .nullable(),

@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { z } from 'zod';
 import {
   flowStateEntrySchema,
@@ -174,7 +174,10 @@ function parseEntry<T extends { id: string }>(
   return result.success && result.data.id === key ? result.data : undefined;
 }
 
-function readMap<T extends { id: string }>(map: Y.Map<unknown>, schema: z.ZodType<T>): ReadResult<T> {
+function readMap<T extends { id: string }>(
+  map: Y.Map<unknown>,
+  schema: z.ZodType<T>,
+): ReadResult<T> {
   const entries: T[] = [];
   const rejected: ReadResult<T>['rejected'] = [];
   for (const [key, value] of map.entries()) {

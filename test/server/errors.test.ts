@@ -1,0 +1,91 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createLogger, startServer, type RunningServer } from '@mindful/server';
+import { describeEachStore } from '../helpers/databases';
+import { authedFetch, signUp, testConfig } from '../helpers/test-server';
+
+describeEachStore('errors and logs', (store) => {
+  let server: RunningServer;
+  let logs = '';
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logs += chunk.toString();
+        done();
+      },
+    });
+    const config = testConfig({ LOG_LEVEL: 'info' });
+    server = await startServer({ config, log: createLogger('info', sink), database: store() });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const expectErrorShape = async (response: Response, status: number, code: string) => {
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe(code);
+    expect(typeof body.error.message).toBe('string');
+    expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
+    return body;
+  };
+
+  it('malformed JSON is a 400 in the API error shape', async () => {
+    const user = await signUp(server.url);
+    const response = await fetch(`${server.url}/api/me`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+      body: '{"oops": ',
+    });
+    await expectErrorShape(response, 400, 'invalid_json');
+  });
+
+  it('an oversize body is a 413, on the API and on the auth routes', async () => {
+    const user = await signUp(server.url);
+    const huge = JSON.stringify({ blob: 'x'.repeat(400 * 1024) });
+    const api = await fetch(`${server.url}/api/me`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+      body: huge,
+    });
+    await expectErrorShape(api, 413, 'payload_too_large');
+    const auth = await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: huge,
+    });
+    await expectErrorShape(auth, 413, 'payload_too_large');
+  });
+
+  it('an unknown route is a JSON 404', async () => {
+    await expectErrorShape(await fetch(`${server.url}/no/such/route`), 404, 'not_found');
+    const user = await signUp(server.url);
+    await expectErrorShape(
+      await authedFetch(server.url, user.token, '/api/nothing-here'),
+      404,
+      'not_found',
+    );
+  });
+
+  it('/healthz answers ok while the database does', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('logs are JSON lines with no passwords or tokens in them', async () => {
+    const user = await signUp(server.url, { password: 'very secret password 42' });
+    await authedFetch(server.url, user.token, `/api/me?token=${user.token}`);
+    await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: 'very secret password 42' }),
+    });
+    expect(logs).toMatch(/"path":"\/api\/me"/);
+    expect(logs).not.toContain(user.token);
+    expect(logs).not.toContain(user.token.split('.')[0]);
+    expect(logs).not.toContain('very secret password 42');
+    for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
