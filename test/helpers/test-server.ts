@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createLogger, parseConfig, startServer, type Config, type Database, type RunningServer } from '@mindful/server';
+import {
+  createLogger,
+  parseConfig,
+  startServer,
+  type Config,
+  type Database,
+  type RunningServer,
+} from '@mindful/server';
 
 /** A fixed development key for tests (never used outside them). */
 export const TEST_ENCRYPTION_KEY = 'a1'.repeat(32);
@@ -44,7 +51,12 @@ export async function signUp(
   const response = await fetch(`${baseUrl}/api/auth/sign-up/email`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, name: fields.name ?? 'Test User', timezone: fields.timezone }),
+    body: JSON.stringify({
+      email,
+      password,
+      name: fields.name ?? 'Test User',
+      timezone: fields.timezone,
+    }),
   });
   if (response.status !== 200) {
     throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);

@@ -51,7 +51,11 @@ async function readBody(req: ExpressRequest, limit: number): Promise<Buffer> {
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
     if (size > limit) {
-      throw new HttpError(413, 'payload_too_large', `The request body is larger than the ${limit} byte limit`);
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `The request body is larger than the ${limit} byte limit`,
+      );
     }
     chunks.push(chunk as Buffer);
   }

@@ -14,10 +14,16 @@ export interface AuthenticatedUser {
 }
 
 /** Resolves a session from request headers (bearer token or cookie); null when there is none. */
-export async function userFromHeaders(auth: Auth, headers: Headers): Promise<AuthenticatedUser | null> {
+export async function userFromHeaders(
+  auth: Auth,
+  headers: Headers,
+): Promise<AuthenticatedUser | null> {
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
-  const user = session.user as typeof session.user & { subscriptionTier?: string; timezone?: string };
+  const user = session.user as typeof session.user & {
+    subscriptionTier?: string;
+    timezone?: string;
+  };
   return {
     id: user.id,
     email: user.email,

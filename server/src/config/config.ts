@@ -33,7 +33,10 @@ const envSchema = z.object({
     .optional(),
   BETTER_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  BASE_URL: z.string().url('must be an absolute URL such as https://mindful.example.com').optional(),
+  BASE_URL: z
+    .string()
+    .url('must be an absolute URL such as https://mindful.example.com')
+    .optional(),
   TRUSTED_ORIGINS: z.string().optional(),
   DEFAULT_SUBSCRIPTION_TIER: z.enum(SUBSCRIPTION_TIERS).default('free'),
   TEAM_MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(3),

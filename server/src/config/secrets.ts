@@ -19,10 +19,20 @@ export interface Secrets {
 export async function resolveSecrets(config: Config, log: Logger): Promise<Secrets> {
   const encryptionKeyHex =
     config.encryptionKeyHex ??
-    (await keptSecret(config.dataDir, 'encryption-key', () => randomBytes(32).toString('hex'), log));
+    (await keptSecret(
+      config.dataDir,
+      'encryption-key',
+      () => randomBytes(32).toString('hex'),
+      log,
+    ));
   const authSecret =
     config.authSecret ??
-    (await keptSecret(config.dataDir, 'auth-secret', () => randomBytes(32).toString('base64url'), log));
+    (await keptSecret(
+      config.dataDir,
+      'auth-secret',
+      () => randomBytes(32).toString('base64url'),
+      log,
+    ));
   return { encryptionKeyHex, authSecret };
 }
 

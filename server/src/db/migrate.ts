@@ -87,4 +87,3 @@ async function runInClient(client: pg.PoolClient, file: MigrationFile): Promise<
     throw new Error(`Migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
   }
 }
-

@@ -38,7 +38,10 @@ export class JobScheduler {
       if (outcome.ran) this.log.info({ job: job.name, ms: Date.now() - started }, 'job ran');
       return { ran: outcome.ran };
     } catch (error) {
-      this.log.error({ job: job.name, err: error }, 'job failed; it will run again at its next tick');
+      this.log.error(
+        { job: job.name, err: error },
+        'job failed; it will run again at its next tick',
+      );
       return { ran: false, error };
     } finally {
       this.running.delete(run);
