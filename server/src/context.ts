@@ -4,6 +4,7 @@ import type { Config } from './config/config';
 import type { Database } from './db/database';
 import type { JobScheduler } from './jobs/scheduler';
 import type { FieldCipher } from './privacy/cipher';
+import type { DocumentRegistry } from './sync/document-registry';
 
 /** What every subsystem of the server is built from. */
 export interface AppContext {
@@ -13,4 +14,6 @@ export interface AppContext {
   log: Logger;
   cipher: FieldCipher;
   jobs: JobScheduler;
+  /** The user documents in memory: the one write path for sync and REST. */
+  registry: DocumentRegistry;
 }

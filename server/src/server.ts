@@ -11,6 +11,8 @@ import { migrate } from './db/migrate';
 import { createApp } from './http/app';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
+import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
+import { startSync, type SyncOptions } from './sync/sync-service';
 
 /** A server that is listening, and how to stop it. */
 export interface RunningServer {
@@ -27,13 +29,20 @@ export interface StartOptions {
   log: Logger;
   /** A store opened by the caller (tests); it is migrated but not closed on shutdown. */
   database?: Database;
+  /** Sync tuning (tests shorten timers and limits). */
+  sync?: SyncOptions & { registry?: RegistryOptions };
 }
 
 /** How long shutdown waits for in-flight requests before cutting connections. */
 const DRAIN_MS = 10_000;
 
 /** Opens the store, migrates it, and serves the API on config.host:config.port. */
-export async function startServer({ config, log, database }: StartOptions): Promise<RunningServer> {
+export async function startServer({
+  config,
+  log,
+  database,
+  sync,
+}: StartOptions): Promise<RunningServer> {
   const secrets = await resolveSecrets(config, log);
   const db =
     database ??
@@ -45,15 +54,18 @@ export async function startServer({ config, log, database }: StartOptions): Prom
   const applied = await migrate(db.pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
+  const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
   const ctx: AppContext = {
     config,
     db,
     log,
     auth: createAuth(db.pool, config, secrets.authSecret, log),
-    cipher: new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex),
+    cipher,
     jobs: new JobScheduler(db.pool, log),
+    registry: new DocumentRegistry(db.pool, cipher, log, sync?.registry),
   };
   const httpServer = http.createServer(createApp(ctx));
+  const syncService = startSync(ctx, httpServer, { scheduleJobs: config.env !== 'test', ...sync });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -65,6 +77,7 @@ export async function startServer({ config, log, database }: StartOptions): Prom
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await syncService.close();
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);

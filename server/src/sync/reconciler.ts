@@ -1,0 +1,256 @@
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import type { FlowStateEntry, PrivacySettings } from '@mindful/shared';
+import { inTransaction } from '../db/database';
+import type { FieldCipher } from '../privacy/cipher';
+import {
+  FLOW_STATE_COLUMNS,
+  SESSION_COLUMNS,
+  flowStateRowParams,
+  sessionRowParams,
+} from '../sessions/session-rows';
+import type { LiveDocument } from './live-document';
+import type { SyncMetrics } from './sync-metrics';
+import { GenerationMovedError } from './update-log';
+
+/**
+ * Called inside the reconciling transaction after a user's rows changed, with
+ * the UTC dates (YYYY-MM-DD) of the sessions that changed. A listener that
+ * throws is rolled back to its savepoint and logged; the rows still commit.
+ */
+export type ReconciledListener = (
+  client: pg.PoolClient,
+  userId: string,
+  changedDates: string[],
+) => Promise<void>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function upsertSql(table: string, columns: readonly string[], extraSet: string): string {
+  const values = columns.map((_, i) => {
+    const p = `$${i + 1}`;
+    return ['language_breakdown', 'flow_state_periods'].includes(columns[i]!) ? `${p}::jsonb` : p;
+  });
+  const sets = columns
+    .filter((c) => c !== 'id' && c !== 'user_id')
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .concat(extraSet ? [extraSet] : []);
+  // The WHERE keeps an id that belongs to another user's row from touching it:
+  // no row comes back, and the entry is counted as foreign.
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})
+    ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}
+    WHERE ${table}.user_id = EXCLUDED.user_id
+    RETURNING id`;
+}
+
+const UPSERT_SESSION = upsertSql('coding_sessions', SESSION_COLUMNS, 'updated_at = NOW()');
+const UPSERT_FLOW_STATE = upsertSql('flow_states', FLOW_STATE_COLUMNS, '');
+
+type Outcome = 'stored' | 'foreign' | 'unstorable';
+
+const dateOf = (time: string | Date) => new Date(time).toISOString().slice(0, 10);
+
+/**
+ * Turns a user document's sessions and flow states into `coding_sessions` and
+ * `flow_states` rows: re-validated, owned by the document's authenticated
+ * owner, privacy settings applied, sensitive columns sealed, upserted
+ * idempotently in one transaction; entries removed from the document are
+ * deleted. Only entries that changed since the last run are written.
+ */
+export class Reconciler {
+  private readonly listeners: ReconciledListener[] = [];
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly cipher: FieldCipher,
+    private readonly log: Logger,
+    private readonly metrics: SyncMetrics,
+  ) {}
+
+  /** Registers a listener; returns a function that removes it. */
+  onReconciled(listener: ReconciledListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const index = this.listeners.indexOf(listener);
+      if (index >= 0) this.listeners.splice(index, 1);
+    };
+  }
+
+  async reconcile(doc: LiveDocument): Promise<void> {
+    if (doc.dead) return;
+    this.metrics.reconcileRuns++;
+    const sessions = doc.userDoc.readSessions();
+    const flowStates = doc.userDoc.readFlowStates();
+    const settings = doc.userDoc.settings;
+    const settingsKey = JSON.stringify(settings);
+    this.countRejected(doc, [...sessions.rejected, ...flowStates.rejected]);
+    const sessionKeys = [...doc.userDoc.sessions.keys()].filter((k) => UUID.test(k));
+    const flowKeys = [...doc.userDoc.flowStates.keys()].filter((k) => UUID.test(k));
+
+    const nextSessions = new Map(doc.reconciled);
+    const nextFlows = new Map(doc.reconciledFlowStates);
+    const changedDates = new Set<string>();
+    await inTransaction(this.pool, async (client) => {
+      const { rows: gen } = await client.query<{ generation: number }>(
+        'SELECT generation FROM crdt_documents WHERE doc_name = $1 FOR SHARE',
+        [doc.docName],
+      );
+      if (gen[0]?.generation !== doc.generation) {
+        throw new GenerationMovedError(doc.docName, doc.generation, gen[0]?.generation ?? null);
+      }
+      const { rows: existing } = await client.query<{ id: string; start_time: Date }>(
+        'SELECT id::text AS id, start_time FROM coding_sessions WHERE user_id = $1',
+        [doc.userId],
+      );
+      const existingStart = new Map(existing.map((row) => [row.id, row.start_time]));
+
+      for (const entry of sessions.entries) {
+        const key = `${settingsKey}|${JSON.stringify(entry)}`;
+        if (nextSessions.get(entry.id) === key && existingStart.has(entry.id)) continue;
+        const outcome = await this.upsert(client, UPSERT_SESSION, () =>
+          sessionRowParams(entry, doc.userId, settings, this.cipher),
+        );
+        if (outcome !== 'stored') {
+          nextSessions.delete(entry.id);
+          continue;
+        }
+        this.metrics.sessionsUpserted++;
+        nextSessions.set(entry.id, key);
+        changedDates.add(dateOf(entry.start_time));
+        const before = existingStart.get(entry.id);
+        if (before) changedDates.add(dateOf(before));
+      }
+      if (!doc.loadIncomplete) {
+        const { rows: deleted } = await client.query<{ id: string; start_time: Date }>(
+          `DELETE FROM coding_sessions WHERE user_id = $1 AND NOT (id = ANY($2::uuid[]))
+           RETURNING id::text AS id, start_time`,
+          [doc.userId, sessionKeys],
+        );
+        for (const row of deleted) {
+          changedDates.add(dateOf(row.start_time));
+          nextSessions.delete(row.id);
+        }
+        this.metrics.sessionsDeleted += deleted.length;
+      }
+
+      await this.reconcileFlowStates(client, doc, flowStates.entries, nextSessions, nextFlows, {
+        settingsKey,
+        flowKeys,
+        changedDates,
+        settings,
+      });
+      if (changedDates.size > 0) await this.notify(client, doc.userId, [...changedDates].sort());
+    });
+    replace(doc.reconciled, nextSessions);
+    replace(doc.reconciledFlowStates, nextFlows);
+  }
+
+  private async reconcileFlowStates(
+    client: pg.PoolClient,
+    doc: LiveDocument,
+    entries: FlowStateEntry[],
+    ownedSessions: Map<string, string>,
+    nextFlows: Map<string, string>,
+    run: {
+      settingsKey: string;
+      flowKeys: string[];
+      changedDates: Set<string>;
+      settings: PrivacySettings;
+    },
+  ): Promise<void> {
+    for (const entry of entries) {
+      // A flow state may only hang off a session this user owns and that is stored.
+      if (!ownedSessions.has(entry.session_id)) {
+        if (!nextFlows.has(entry.id)) this.metrics.entriesRejectedForeign++;
+        nextFlows.delete(entry.id);
+        continue;
+      }
+      const key = `${run.settingsKey}|${JSON.stringify(entry)}`;
+      if (nextFlows.get(entry.id) === key) continue;
+      const outcome = await this.upsert(client, UPSERT_FLOW_STATE, () =>
+        flowStateRowParams(entry, doc.userId, run.settings, this.cipher),
+      );
+      if (outcome !== 'stored') {
+        nextFlows.delete(entry.id);
+        continue;
+      }
+      this.metrics.flowStatesUpserted++;
+      nextFlows.set(entry.id, key);
+      if (entry.start_time) run.changedDates.add(dateOf(entry.start_time));
+    }
+    if (!doc.loadIncomplete) {
+      const { rows: deleted } = await client.query<{ id: string }>(
+        `DELETE FROM flow_states WHERE user_id = $1 AND NOT (id = ANY($2::uuid[])) RETURNING id::text AS id`,
+        [doc.userId, run.flowKeys],
+      );
+      for (const row of deleted) nextFlows.delete(row.id);
+      this.metrics.flowStatesDeleted += deleted.length;
+    }
+  }
+
+  /** One row under a savepoint: a row the store refuses must not sink the others. */
+  private async upsert(
+    client: pg.PoolClient,
+    sql: string,
+    params: () => unknown[],
+  ): Promise<Outcome> {
+    await client.query('SAVEPOINT reconcile_row');
+    try {
+      const { rowCount } = await client.query(sql, params());
+      await client.query('RELEASE SAVEPOINT reconcile_row');
+      if (rowCount === 0) {
+        this.metrics.entriesRejectedForeign++;
+        return 'foreign';
+      }
+      return 'stored';
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT reconcile_row');
+      this.metrics.entriesRejectedByStore++;
+      // The message of a store error can quote the value: log its kind only.
+      this.log.warn(
+        { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+        'entry refused by the store',
+      );
+      return 'unstorable';
+    }
+  }
+
+  private async notify(client: pg.PoolClient, userId: string, dates: string[]): Promise<void> {
+    for (const listener of this.listeners) {
+      await client.query('SAVEPOINT reconcile_listener');
+      try {
+        await listener(client, userId, dates);
+        await client.query('RELEASE SAVEPOINT reconcile_listener');
+      } catch (error) {
+        await client.query('ROLLBACK TO SAVEPOINT reconcile_listener');
+        this.log.error({ err: error, userId }, 'onReconciled listener failed; rows kept');
+      }
+    }
+  }
+
+  /** Counts each rejected key once while it stays rejected; logs keys and problems, never values. */
+  private countRejected(doc: LiveDocument, rejected: { key: string; problems: string[] }[]): void {
+    const now = new Set(rejected.map((r) => r.key));
+    const fresh = rejected.filter((r) => !doc.rejectedKeys.has(r.key));
+    for (const key of [...doc.rejectedKeys]) if (!now.has(key)) doc.rejectedKeys.delete(key);
+    if (fresh.length === 0) return;
+    for (const r of fresh) doc.rejectedKeys.add(r.key);
+    this.metrics.entriesRejectedInvalid += fresh.length;
+    this.log.warn(
+      {
+        doc: doc.docName,
+        rejected: fresh.slice(0, 20).map((r) => ({
+          key: r.key.slice(0, 64),
+          // Zod messages name paths and bounds, not values; cut them anyway.
+          problems: r.problems.slice(0, 5).map((p) => p.slice(0, 200)),
+        })),
+      },
+      'document entries failed validation and were skipped',
+    );
+  }
+}
+
+function replace<K, V>(target: Map<K, V>, source: Map<K, V>): void {
+  target.clear();
+  for (const [k, v] of source) target.set(k, v);
+}

@@ -1,0 +1,66 @@
+/**
+ * Counters of the sync subsystem. Plain numbers on one object so tests and
+ * `GET /metrics` read the same thing; nothing here holds user content.
+ */
+export class SyncMetrics {
+  /** Connections accepted and attached to a document. */
+  connectionsOpened = 0;
+  /** Connections closed by the server, by close code. */
+  readonly closedByCode = new Map<number, number>();
+  /** Client frames that were malformed, unsupported, too large or over the rate. */
+  messagesRejected = 0;
+  /** Updates (socket or REST) that changed a document and were logged. */
+  updatesPersisted = 0;
+  /** Updates that could not be applied to the document (undecodable). */
+  updatesRejected = 0;
+  /** Logged updates skipped on load because they no longer decode. */
+  logEntriesSkipped = 0;
+  /** Documents loaded from the log / unloaded from memory. */
+  documentsLoaded = 0;
+  documentsUnloaded = 0;
+  /** Compactions that merged at least two log entries. */
+  compactions = 0;
+  /** Reconciler: rows written, entries skipped as invalid, ids owned by someone else, failures. */
+  sessionsUpserted = 0;
+  sessionsDeleted = 0;
+  flowStatesUpserted = 0;
+  flowStatesDeleted = 0;
+  entriesRejectedInvalid = 0;
+  entriesRejectedForeign = 0;
+  entriesRejectedByStore = 0;
+  reconcileRuns = 0;
+  reconcileFailures = 0;
+
+  countClose(code: number): void {
+    this.closedByCode.set(code, (this.closedByCode.get(code) ?? 0) + 1);
+  }
+
+  /** A plain-object view (for tests and JSON). */
+  toJSON(): Record<string, number | Record<string, number>> {
+    const { closedByCode, ...counters } = this;
+    return { ...counters, closedByCode: Object.fromEntries(closedByCode) };
+  }
+
+  /** Prometheus text exposition (`GET /metrics`). */
+  toPrometheus(gauges: Record<string, number> = {}): string {
+    const lines: string[] = [];
+    for (const [name, value] of Object.entries(this)) {
+      if (typeof value !== 'number') continue;
+      const metric = `mindful_sync_${snake(name)}_total`;
+      lines.push(`# TYPE ${metric} counter`, `${metric} ${value}`);
+    }
+    lines.push('# TYPE mindful_sync_connections_closed_total counter');
+    for (const [code, count] of this.closedByCode) {
+      lines.push(`mindful_sync_connections_closed_total{code="${code}"} ${count}`);
+    }
+    for (const [name, value] of Object.entries(gauges)) {
+      const metric = `mindful_sync_${snake(name)}`;
+      lines.push(`# TYPE ${metric} gauge`, `${metric} ${value}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

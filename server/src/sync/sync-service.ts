@@ -1,0 +1,37 @@
+import type http from 'node:http';
+import type { AppContext } from '../context';
+import { compactionJob } from './compaction';
+import type { ConnectionLimits } from './sync-connection';
+import { attachSyncSocket } from './sync-socket';
+
+/** Tuning of the sync subsystem (tests shorten the timers). */
+export interface SyncOptions {
+  limits?: Partial<ConnectionLimits>;
+  /** Run the scheduled jobs (compaction); off in tests, which run them directly. */
+  scheduleJobs?: boolean;
+}
+
+/**
+ * Starts the sync subsystem on a listening-to-be HTTP server: the socket on
+ * `/sync/:doc` and the compaction job. The registry itself lives in the
+ * context (REST shares it).
+ * @returns how to stop it: sockets first, then the registry flushes reconciliation.
+ */
+export function startSync(
+  ctx: AppContext,
+  httpServer: http.Server,
+  options: SyncOptions = {},
+): { close(): Promise<void> } {
+  const socket = attachSyncSocket(
+    httpServer,
+    { auth: ctx.auth, registry: ctx.registry, log: ctx.log },
+    options.limits,
+  );
+  if (options.scheduleJobs ?? true) ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
+  return {
+    async close() {
+      await socket.close();
+      await ctx.registry.close();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { FieldCipher } from '../privacy/cipher';
+import { placeOf } from '../privacy/cipher';
+
+/** The document's generation moved on while we were writing to it (a purge). */
+export class GenerationMovedError extends Error {
+  constructor(
+    readonly docName: string,
+    readonly expected: number,
+    readonly current: number | null,
+  ) {
+    super(`Document ${docName} is at generation ${current ?? '(deleted)'}, not ${expected}`);
+    this.name = 'GenerationMovedError';
+  }
+}
+
+/** Anything `pg` can run a query on: a pool or one client. */
+export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
+/** One stored entry of the log, decrypted. */
+export interface LoggedUpdate {
+  id: string;
+  kind: 'update' | 'snapshot';
+  update: Uint8Array;
+}
+
+/** SHA-256 hex of a document name: the subject of its purge tombstone. */
+export function subjectHash(docName: string): string {
+  return createHash('sha256').update(docName).digest('hex');
+}
+
+/**
+ * Associated data of a logged update: the document and its generation, so a
+ * payload copied to another document or replayed into a later generation
+ * fails to decrypt.
+ */
+export function updatePlace(docName: string, generation: number): string {
+  return placeOf('crdt_updates', 'payload', `${docName}#${generation}`);
+}
+
+/**
+ * The durable half of the replication channel: `crdt_documents` (one row per
+ * user document, with its generation) and `crdt_updates` (encrypted updates and
+ * snapshots, appended before anything is acknowledged or broadcast).
+ */
+export class UpdateLog {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  /**
+   * The document's current generation, creating its row on first use. A
+   * document whose row is gone but which has a purge tombstone starts at the
+   * tombstone's generation, so an old replica can never roll it back.
+   */
+  async ensureDocument(docName: string, userId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ generation: number }>(
+      `WITH inserted AS (
+         INSERT INTO crdt_documents (doc_name, user_id, generation)
+         VALUES ($1, $2, COALESCE((SELECT generation FROM purge_tombstones WHERE subject_hash = $3), 1))
+         ON CONFLICT (doc_name) DO NOTHING
+         RETURNING generation)
+       SELECT generation FROM inserted
+       UNION ALL SELECT generation FROM crdt_documents WHERE doc_name = $1
+       LIMIT 1`,
+      [docName, userId, subjectHash(docName)],
+    );
+    const generation = rows[0]?.generation;
+    if (generation === undefined) throw new Error(`Could not create document ${docName}`);
+    return generation;
+  }
+
+  /**
+   * The generation a replica must hold to connect: the document's, or for a
+   * document that no longer exists, its tombstone's. Null when neither exists.
+   */
+  async currentGeneration(docName: string, db: Queryable = this.pool): Promise<number | null> {
+    const { rows } = await db.query<{ generation: number | null }>(
+      `SELECT GREATEST(
+         (SELECT generation FROM crdt_documents WHERE doc_name = $1),
+         (SELECT generation FROM purge_tombstones WHERE subject_hash = $2)) AS generation`,
+      [docName, subjectHash(docName)],
+    );
+    return rows[0]?.generation ?? null;
+  }
+
+  /**
+   * Every logged entry of the document's generation, oldest first, decrypted.
+   * An entry that no longer decrypts (a retired key, tampering) is counted in
+   * `skipped` rather than failing the whole document.
+   */
+  async load(
+    docName: string,
+    generation: number,
+    db: Queryable = this.pool,
+  ): Promise<{ updates: LoggedUpdate[]; skipped: number }> {
+    const { rows } = await db.query<{ id: string; kind: 'update' | 'snapshot'; payload: string }>(
+      `SELECT id::text AS id, kind, payload FROM crdt_updates
+       WHERE doc_name = $1 AND generation = $2 ORDER BY id`,
+      [docName, generation],
+    );
+    const place = updatePlace(docName, generation);
+    const updates: LoggedUpdate[] = [];
+    let skipped = 0;
+    for (const row of rows) {
+      try {
+        updates.push({
+          id: row.id,
+          kind: row.kind,
+          update: new Uint8Array(this.cipher.decrypt(row.payload, place)),
+        });
+      } catch {
+        skipped++;
+      }
+    }
+    return { updates, skipped };
+  }
+
+  /**
+   * Appends an update, but only while the document is still at `generation`:
+   * an update racing a purge is refused with {@link GenerationMovedError}
+   * instead of landing in the new generation.
+   */
+  async append(
+    docName: string,
+    userId: string,
+    generation: number,
+    update: Uint8Array,
+  ): Promise<void> {
+    const payload = this.cipher.encrypt(update, updatePlace(docName, generation));
+    const result = await this.pool.query(
+      `INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
+       SELECT doc_name, $2, generation, 'update', $4, $5 FROM crdt_documents
+       WHERE doc_name = $1 AND generation = $3`,
+      [docName, userId, generation, payload, update.byteLength],
+    );
+    if (result.rowCount !== 1) {
+      throw new GenerationMovedError(docName, generation, await this.currentGeneration(docName));
+    }
+  }
+
+  /** Seals a snapshot for storage (compaction writes it in its own transaction). */
+  sealSnapshot(docName: string, generation: number, update: Uint8Array): string {
+    return this.cipher.encrypt(update, updatePlace(docName, generation));
+  }
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { userDocName, type SessionEntry } from '@mindful/shared';
+import { createLogger, startServer, type Database, type RunningServer } from '@mindful/server';
+import { testConfig } from '../helpers/test-server';
+
+/** A server with short sync timers, on port 0 over `database`. */
+export function startSyncServer(
+  database: Database,
+  registry: { idleUnloadMs?: number; reconcileDebounceMs?: number } = {},
+  limits: Record<string, number> = {},
+): Promise<RunningServer> {
+  const config = testConfig();
+  return startServer({
+    config,
+    log: createLogger(config.logLevel),
+    database,
+    sync: { registry: { reconcileDebounceMs: 20, ...registry }, limits },
+  });
+}
+
+/** Waits until `check` is true, polling; fails with `what` after the deadline. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+/** A real y-websocket provider on the user's document. */
+export function connectReplica(
+  serverUrl: string,
+  user: { id: string; token: string },
+  options: { doc?: Y.Doc; generation?: number; docName?: string; connect?: boolean } = {},
+): WebsocketProvider {
+  const wsUrl = `${serverUrl.replace(/^http/, 'ws')}/sync`;
+  return new WebsocketProvider(
+    wsUrl,
+    options.docName ?? userDocName(user.id),
+    options.doc ?? new Y.Doc(),
+    {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token: user.token, generation: String(options.generation ?? 1) },
+      disableBc: true,
+      connect: options.connect ?? true,
+    },
+  );
+}
+
+/** Resolves when the provider has synced with the server. */
+export function synced(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
+  if (provider.synced) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('provider did not sync')), timeoutMs);
+    const onSync = (state: boolean) => {
+      if (!state) return;
+      clearTimeout(timer);
+      provider.off('sync', onSync);
+      resolve();
+    };
+    provider.on('sync', onSync);
+  });
+}
+
+/** Resolves with the close code and reason the server ends the provider's connection with. */
+export function closedWith(
+  provider: WebsocketProvider,
+  timeoutMs = 10_000,
+): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('connection was not closed')), timeoutMs);
+    provider.on('connection-close', (event) => {
+      if (!event) return;
+      clearTimeout(timer);
+      resolve({ code: event.code, reason: event.reason });
+    });
+  });
+}
+
+/** A valid session entry (overrides applied). */
+export function sessionEntry(overrides: Partial<SessionEntry> = {}): SessionEntry {
+  const start = new Date(Date.UTC(2026, 0, 5, 9, 0, 0));
+  return {
+    id: randomUUID(),
+    start_time: start.toISOString(),
+    end_time: null,
+    total_duration_ms: null,
+    active_duration_ms: null,
+    files_modified: 0,
+    keystrokes: 0,
+    lines_added: 0,
+    lines_deleted: 0,
+    language_breakdown: {},
+    project_path: null,
+    environment_data: null,
+    flow_state_periods: [],
+    interruption_count: 0,
+    error_rate: null,
+    focus_score: null,
+    device_id: 'test-device',
+    updated_at: start.toISOString(),
+    ...overrides,
+  };
+}
