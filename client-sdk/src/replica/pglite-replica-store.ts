@@ -1,0 +1,330 @@
+import { PGlite } from '@electric-sql/pglite';
+import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
+import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
+import type {
+  CurrentFlow,
+  FlowStateRecord,
+  HistoryPage,
+  HistoryQuery,
+  LocalActivityRow,
+  SessionRecord,
+} from './replica-records';
+import type { ReplicaStore, SessionPrivateFields } from './replica-store';
+import {
+  buildHistoryQuery,
+  decodeCursor,
+  toFlowStateRecord,
+  toSessionRecord,
+  type Row,
+} from './replica-rows';
+
+/**
+ * Opens (creating if needed) a PGlite replica at `dataDir` — a directory in Node, `idb://name` in
+ * the browser, `memory://` for a throwaway — and applies the replica migrations.
+ *
+ * @example
+ * const store = await openPgliteReplicaStore('memory://');
+ * await store.upsertSession(entry);
+ */
+export async function openPgliteReplicaStore(dataDir: string): Promise<ReplicaStore> {
+  const pg = await PGlite.create(dataDir, { extensions: { live } });
+  try {
+    await migrate(pg);
+  } catch (error) {
+    await pg.close();
+    throw error;
+  }
+  return new PgliteReplicaStore(pg as unknown as PGliteWithLive);
+}
+
+async function migrate(pg: PGlite): Promise<void> {
+  await pg.exec(
+    'CREATE TABLE IF NOT EXISTS replica_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+  );
+  const applied = new Set(
+    (await pg.query<{ version: number }>('SELECT version FROM replica_migrations')).rows.map(
+      (r) => r.version,
+    ),
+  );
+  for (const migration of REPLICA_MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    await pg.transaction(async (tx) => {
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO replica_migrations (version) VALUES ($1)', [migration.version]);
+    });
+  }
+}
+
+const SESSION_COLUMNS = `id, start_time, end_time, total_duration_ms, active_duration_ms, files_modified,
+  keystrokes, lines_added, lines_deleted, language_breakdown, project_path, environment_data,
+  flow_state_periods, interruption_count, error_rate, focus_score, device_id, updated_at`;
+
+const CURRENT_FLOW_SQL = `
+  SELECT s.id AS session_id, f.start_time AS flow_since, f.intensity_score
+  FROM sessions s
+  LEFT JOIN flow_states f ON f.session_id = s.id AND f.end_time IS NULL
+  WHERE s.end_time IS NULL
+  ORDER BY s.start_time DESC, s.id DESC, f.start_time DESC
+  LIMIT 1`;
+
+class PgliteReplicaStore implements ReplicaStore {
+  constructor(private readonly pg: PGliteWithLive) {}
+
+  async getMeta<T>(key: string): Promise<T | undefined> {
+    const { rows } = await this.pg.query<{ value: T }>(
+      'SELECT value FROM replica_meta WHERE key = $1',
+      [key],
+    );
+    return rows[0]?.value;
+  }
+
+  async setMeta(key: string, value: unknown): Promise<void> {
+    await this.pg.query(
+      'INSERT INTO replica_meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+      [key, JSON.stringify(value)],
+    );
+  }
+
+  async loadDocUpdates(generation: number): Promise<Uint8Array[]> {
+    const { rows } = await this.pg.query<{ payload: Uint8Array }>(
+      'SELECT payload FROM ydoc_updates WHERE generation = $1 ORDER BY id',
+      [generation],
+    );
+    return rows.map((r) => r.payload);
+  }
+
+  async appendDocUpdate(generation: number, update: Uint8Array): Promise<void> {
+    await this.pg.query('INSERT INTO ydoc_updates (generation, payload) VALUES ($1, $2)', [
+      generation,
+      update,
+    ]);
+  }
+
+  async replaceDocUpdates(generation: number, merged: Uint8Array): Promise<void> {
+    await this.pg.transaction(async (tx) => {
+      // Other generations are stale by definition (a purge moved on): drop them too.
+      await tx.query('DELETE FROM ydoc_updates');
+      await tx.query('INSERT INTO ydoc_updates (generation, payload) VALUES ($1, $2)', [
+        generation,
+        merged,
+      ]);
+    });
+  }
+
+  async countDocUpdates(generation: number): Promise<number> {
+    const { rows } = await this.pg.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM ydoc_updates WHERE generation = $1',
+      [generation],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  async upsertSession(s: SessionRecord): Promise<void> {
+    await this.pg.query(
+      `INSERT INTO sessions (${SESSION_COLUMNS})
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+       ON CONFLICT (id) DO UPDATE SET
+         start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+         total_duration_ms = EXCLUDED.total_duration_ms, active_duration_ms = EXCLUDED.active_duration_ms,
+         files_modified = EXCLUDED.files_modified, keystrokes = EXCLUDED.keystrokes,
+         lines_added = EXCLUDED.lines_added, lines_deleted = EXCLUDED.lines_deleted,
+         language_breakdown = EXCLUDED.language_breakdown, project_path = EXCLUDED.project_path,
+         environment_data = EXCLUDED.environment_data, flow_state_periods = EXCLUDED.flow_state_periods,
+         interruption_count = EXCLUDED.interruption_count, error_rate = EXCLUDED.error_rate,
+         focus_score = EXCLUDED.focus_score, device_id = EXCLUDED.device_id, updated_at = EXCLUDED.updated_at`,
+      [
+        s.id,
+        s.start_time,
+        s.end_time,
+        s.total_duration_ms,
+        s.active_duration_ms,
+        s.files_modified,
+        s.keystrokes,
+        s.lines_added,
+        s.lines_deleted,
+        JSON.stringify(s.language_breakdown),
+        s.project_path,
+        s.environment_data === null ? null : JSON.stringify(s.environment_data),
+        JSON.stringify(s.flow_state_periods),
+        s.interruption_count,
+        s.error_rate,
+        s.focus_score,
+        s.device_id,
+        s.updated_at,
+      ],
+    );
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.pg.transaction(async (tx) => {
+      await tx.query('DELETE FROM sessions WHERE id = $1', [id]);
+      await tx.query('DELETE FROM local_session_private WHERE session_id = $1', [id]);
+    });
+  }
+
+  async sessionIds(): Promise<string[]> {
+    return (await this.pg.query<{ id: string }>('SELECT id FROM sessions')).rows.map((r) => r.id);
+  }
+
+  async upsertFlowState(f: FlowStateRecord): Promise<void> {
+    await this.pg.query(
+      `INSERT INTO flow_states (id, session_id, start_time, end_time, duration_ms, intensity_score,
+         context_switches, recovery_time_ms, typing_rhythm_data, error_events, environmental_factors)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
+       ON CONFLICT (id) DO UPDATE SET
+         session_id = EXCLUDED.session_id, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
+         duration_ms = EXCLUDED.duration_ms, intensity_score = EXCLUDED.intensity_score,
+         context_switches = EXCLUDED.context_switches, recovery_time_ms = EXCLUDED.recovery_time_ms,
+         typing_rhythm_data = EXCLUDED.typing_rhythm_data, error_events = EXCLUDED.error_events,
+         environmental_factors = EXCLUDED.environmental_factors`,
+      [
+        f.id,
+        f.session_id,
+        f.start_time,
+        f.end_time,
+        f.duration_ms,
+        f.intensity_score,
+        f.context_switches,
+        f.recovery_time_ms,
+        json(f.typing_rhythm_data),
+        json(f.error_events),
+        json(f.environmental_factors),
+      ],
+    );
+  }
+
+  async deleteFlowState(id: string): Promise<void> {
+    await this.pg.query('DELETE FROM flow_states WHERE id = $1', [id]);
+  }
+
+  async flowStateIds(): Promise<string[]> {
+    return (await this.pg.query<{ id: string }>('SELECT id FROM flow_states')).rows.map(
+      (r) => r.id,
+    );
+  }
+
+  async setSessionPrivate(sessionId: string, fields: SessionPrivateFields): Promise<void> {
+    await this.pg.query(
+      `INSERT INTO local_session_private (session_id, project_path, environment_data) VALUES ($1, $2, $3)
+       ON CONFLICT (session_id) DO UPDATE SET project_path = EXCLUDED.project_path,
+         environment_data = EXCLUDED.environment_data`,
+      [sessionId, fields.project_path, json(fields.environment_data)],
+    );
+  }
+
+  async appendActivity(sessionId: string, at: number, payload: unknown): Promise<void> {
+    await this.pg.query(
+      'INSERT INTO local_activity (session_id, at, payload) VALUES ($1, $2, $3)',
+      [sessionId, at, JSON.stringify(payload)],
+    );
+  }
+
+  async activityOf(sessionId: string): Promise<LocalActivityRow[]> {
+    const { rows } = await this.pg.query<LocalActivityRow>(
+      'SELECT at, payload FROM local_activity WHERE session_id = $1 ORDER BY id',
+      [sessionId],
+    );
+    return rows;
+  }
+
+  async getOpenSession(): Promise<{ sessionId: string; payload: unknown } | null> {
+    const { rows } = await this.pg.query<{ session_id: string; payload: unknown }>(
+      'SELECT session_id, payload FROM local_open_session LIMIT 1',
+    );
+    return rows[0] ? { sessionId: rows[0].session_id, payload: rows[0].payload } : null;
+  }
+
+  async setOpenSession(sessionId: string, payload: unknown): Promise<void> {
+    await this.pg.transaction(async (tx) => {
+      await tx.query('DELETE FROM local_open_session');
+      await tx.query('INSERT INTO local_open_session (session_id, payload) VALUES ($1, $2)', [
+        sessionId,
+        JSON.stringify(payload),
+      ]);
+    });
+  }
+
+  async clearOpenSession(): Promise<void> {
+    await this.pg.query('DELETE FROM local_open_session');
+  }
+
+  async history(query: HistoryQuery = {}): Promise<HistoryPage> {
+    const q = buildHistoryQuery(query, decodeCursor(query.cursor));
+    const { rows } = await this.pg.query<Row>(q.sql, q.params);
+    return q.toPage(rows);
+  }
+
+  async allSessions(): Promise<SessionRecord[]> {
+    const { rows } = await this.pg.query<Row>(
+      `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
+       FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id
+       ORDER BY s.start_time, s.id`,
+    );
+    return rows.map(toSessionRecord);
+  }
+
+  async flowStatesOf(sessionId: string): Promise<FlowStateRecord[]> {
+    const { rows } = await this.pg.query<Row>(
+      'SELECT * FROM flow_states WHERE session_id = $1 ORDER BY start_time, id',
+      [sessionId],
+    );
+    return rows.map(toFlowStateRecord);
+  }
+
+  async currentFlow(): Promise<CurrentFlow> {
+    return toCurrentFlow((await this.pg.query<Row>(CURRENT_FLOW_SQL)).rows[0]);
+  }
+
+  async liveHistory(
+    query: HistoryQuery,
+    onChange: (page: HistoryPage) => void,
+  ): Promise<() => Promise<void>> {
+    const q = buildHistoryQuery({ ...query, cursor: null }, null);
+    const handle = await this.pg.live.query<Row>(q.sql, q.params, (results) =>
+      onChange(q.toPage(results.rows)),
+    );
+    onChange(q.toPage(handle.initialResults.rows));
+    return () => handle.unsubscribe();
+  }
+
+  async liveCurrentFlow(onChange: (flow: CurrentFlow) => void): Promise<() => Promise<void>> {
+    const handle = await this.pg.live.query<Row>(CURRENT_FLOW_SQL, [], (results) =>
+      onChange(toCurrentFlow(results.rows[0])),
+    );
+    onChange(toCurrentFlow(handle.initialResults.rows[0]));
+    return () => handle.unsubscribe();
+  }
+
+  async liveSessionsChanged(onChange: () => void): Promise<() => Promise<void>> {
+    // A cheap fingerprint of the table: any insert, update or delete changes it.
+    const handle = await this.pg.live.query(
+      'SELECT count(*)::int AS n, max(updated_at) AS last FROM sessions',
+      [],
+      () => onChange(),
+    );
+    return () => handle.unsubscribe();
+  }
+
+  async wipe(): Promise<void> {
+    await this.pg.exec(`TRUNCATE ${WIPED_TABLES.join(', ')}`);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function toCurrentFlow(row: Row | undefined): CurrentFlow {
+  if (!row) return { sessionId: null, inFlow: false, flowSince: null, intensity: null };
+  const since = row.flow_since as Date | null;
+  return {
+    sessionId: row.session_id as string,
+    inFlow: since !== null,
+    flowSince: since === null ? null : since.toISOString(),
+    intensity: since === null ? null : (row.intensity_score as number),
+  };
+}
