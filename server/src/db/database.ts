@@ -34,7 +34,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   // client's late 'end' event then reaches its successor, which dies with
   // "Connection terminated unexpectedly". A connection per client avoids it.
   class PGliteClient extends pg.Client {
-    constructor(config: pg.ClientConfig) {
+    constructor(config?: pg.ClientConfig) {
       super({ ...config, connection: new PglitePgConnection({ pglite }) } as pg.ClientConfig);
     }
   }
