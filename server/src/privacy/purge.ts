@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import { userDocName } from '@mindful/shared';
+import { inTransaction } from '../db/database';
+import { subjectHash } from '../sync/update-log';
+import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
+
+/** `all` deletes the account too; `data` keeps the account and its sign-in. */
+export const PURGE_SCOPES = ['all', 'data'] as const;
+export type PurgeScope = (typeof PURGE_SCOPES)[number];
+
+/** What a purge did. */
+export interface PurgeOutcome {
+  /** The document's new generation: replicas holding an older one must wipe. */
+  generation: number;
+  /** Teams whose aggregates were recomputed without the user. */
+  teamsRecomputed: number;
+}
+
+/**
+ * Deletes everything the server holds about a user in one transaction: the
+ * relational rows, the CRDT update log and snapshots, named alerts, and (for
+ * scope `all`) the account with its better-auth sessions — then recomputes the
+ * aggregates of the teams they contributed to and records a tombstone (a hash
+ * of the document name and the new generation, nothing personal) that outlives
+ * everything else. The document row is locked first, so a concurrent append or
+ * reconciliation waits and then finds the generation moved on.
+ *
+ * The caller then evicts the live document, which closes connected replicas
+ * with 4410.
+ */
+export async function purgeUser(
+  pool: pg.Pool,
+  userId: string,
+  scope: PurgeScope,
+): Promise<PurgeOutcome> {
+  const docName = userDocName(userId);
+  const subject = subjectHash(docName);
+  return inTransaction(pool, async (client) => {
+    const { rows } = await client.query<{ generation: number }>(
+      `SELECT GREATEST(
+         (SELECT generation FROM crdt_documents WHERE doc_name = $1 FOR UPDATE),
+         (SELECT generation FROM purge_tombstones WHERE subject_hash = $2 FOR UPDATE),
+         1) AS generation`,
+      [docName, subject],
+    );
+    const generation = (rows[0]?.generation ?? 1) + 1;
+    const teams = await consentingTeamIdsOf(client, userId);
+
+    await client.query('DELETE FROM crdt_updates WHERE doc_name = $1 OR user_id = $2', [
+      docName,
+      userId,
+    ]);
+    await client.query('DELETE FROM coding_sessions WHERE user_id = $1', [userId]);
+    await client.query('DELETE FROM flow_states WHERE user_id = $1', [userId]);
+    await client.query('DELETE FROM user_insights WHERE user_id = $1', [userId]);
+    await client.query('DELETE FROM team_alert_members WHERE user_id = $1', [userId]);
+    if (scope === 'all') {
+      // A team survives its owner when another admin can take it over.
+      await client.query(
+        `UPDATE teams t SET owner_id = heir.user_id
+         FROM LATERAL (SELECT m.user_id FROM team_members m
+                       WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin'
+                       ORDER BY m.joined_at LIMIT 1) heir
+         WHERE t.owner_id = $1`,
+        [userId],
+      );
+      await client.query('DELETE FROM users WHERE id = $1', [userId]);
+    } else {
+      await client.query(
+        `UPDATE crdt_documents SET generation = $2, updated_at = NOW() WHERE doc_name = $1`,
+        [docName, generation],
+      );
+      await client.query(
+        `UPDATE users SET privacy_settings = '{}', updated_at = NOW() WHERE id = $1`,
+        [userId],
+      );
+    }
+    await client.query(
+      `INSERT INTO purge_tombstones (subject_hash, generation, scope) VALUES ($1, $2, $3)
+       ON CONFLICT (subject_hash) DO UPDATE
+         SET generation = EXCLUDED.generation, scope = EXCLUDED.scope, purged_at = NOW()`,
+      [subject, generation, scope],
+    );
+    for (const teamId of teams) await recomputeTeam(client, teamId);
+    return { generation, teamsRecomputed: teams.length };
+  });
+}
