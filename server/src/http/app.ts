@@ -5,6 +5,8 @@ import { currentUser, requireUser } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
+import { flowRoutes } from '../flow/flow-routes';
+import { sessionRoutes } from '../sessions/session-routes';
 
 /** Largest JSON body the API reads; bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -39,6 +41,16 @@ export function createApp(ctx: AppContext): express.Express {
     }
   });
 
+  // Counters only (no user data), for scraping from inside the deployment.
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(
+      ctx.registry.metrics.toPrometheus({
+        documentsInMemory: ctx.registry.loadedCount,
+        connectedReplicas: ctx.registry.peerCount,
+      }),
+    );
+  });
+
   // better-auth reads the raw body itself: mount it before express.json().
   app.all('/api/auth/*splat', nonBrowserClients, authRoutes(ctx.auth, BODY_LIMIT_BYTES));
 
@@ -56,6 +68,8 @@ export function createApp(ctx: AppContext): express.Express {
       timezone: user.timezone,
     });
   });
+  api.use('/sessions', sessionRoutes(ctx));
+  api.use('/flow', flowRoutes(ctx));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { AppContext } from '../context';
+import { insightsJob } from '../insights/insights-job';
 import { compactionJob } from './compaction';
 import type { ConnectionLimits } from './sync-connection';
 import { attachSyncSocket } from './sync-socket';
@@ -13,7 +14,7 @@ export interface SyncOptions {
 
 /**
  * Starts the sync subsystem on a listening-to-be HTTP server: the socket on
- * `/sync/:doc` and the compaction job. The registry itself lives in the
+ * `/sync/:doc`, the compaction and insights jobs. The registry itself lives in the
  * context (REST shares it).
  * @returns how to stop it: sockets first, then the registry flushes reconciliation.
  */
@@ -27,7 +28,10 @@ export function startSync(
     { auth: ctx.auth, registry: ctx.registry, log: ctx.log },
     options.limits,
   );
-  if (options.scheduleJobs ?? true) ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
+  if (options.scheduleJobs ?? true) {
+    ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
+    ctx.jobs.add(insightsJob());
+  }
   return {
     async close() {
       await socket.close();

@@ -1,0 +1,75 @@
+import express from 'express';
+import {
+  FlowDetector,
+  OutOfOrderInputError,
+  computePersonalPatterns,
+  flowStateDataSchema,
+  generateInsights,
+  toFlowStateResultWire,
+  type FlowInput,
+} from '@mindful/shared';
+import { currentUser } from '../auth/current-user';
+import type { AppContext } from '../context';
+import { conflict } from '../http/errors';
+import { parseInput } from '../http/validate';
+import { storedInsights } from '../insights/insights-store';
+import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
+
+/** Detectors of `POST /api/flow/detect` kept per user and session id; the least recently used go first. */
+const MAX_DETECTORS = 20_000;
+
+/**
+ * `/api/flow/*`. Detection is stateful per (user, session_id) like the seed's
+ * engine, but does not write the user's document: it is an advisory read.
+ */
+export function flowRoutes(ctx: AppContext): express.Router {
+  const router = express.Router();
+  const detectors = new Map<string, FlowDetector>();
+
+  router.post('/detect', (req, res) => {
+    const user = currentUser(res);
+    const d = parseInput(flowStateDataSchema, req.body);
+    const input: FlowInput = {
+      keystrokeIntervals: d.keystroke_intervals,
+      contextSwitches: d.context_switches,
+      errorEvents: d.error_events,
+      windowFocusDuration: d.window_focus_duration,
+      fileModifications: d.file_modifications,
+      timestamp: d.timestamp,
+    };
+    const key = `${user.id}:${d.session_id ?? ''}`;
+    let detector = detectors.get(key);
+    if (detector) detectors.delete(key);
+    else detector = new FlowDetector();
+    if (detectors.size >= MAX_DETECTORS) detectors.delete(detectors.keys().next().value!);
+    detectors.set(key, detector);
+    try {
+      res.json(toFlowStateResultWire(detector.update(input)));
+    } catch (error) {
+      if (error instanceof OutOfOrderInputError) {
+        throw conflict('timestamp is earlier than the previous input of this session');
+      }
+      throw error;
+    }
+  });
+
+  router.get('/patterns', async (_req, res) => {
+    const user = currentUser(res);
+    const history = await loadSessionHistory(ctx.db.pool, user.id);
+    res.json(computePersonalPatterns(history, utcOffsetMinutes(user.timezone)));
+  });
+
+  router.get('/insights', async (_req, res) => {
+    const user = currentUser(res);
+    const stored = await storedInsights(ctx.db.pool, user.id);
+    if (stored.length > 0) {
+      res.json({ insights: stored });
+      return;
+    }
+    // Not precomputed yet (new user, or the job has not run): compute, don't store.
+    const history = await loadSessionHistory(ctx.db.pool, user.id);
+    res.json({ insights: generateInsights(history, utcOffsetMinutes(user.timezone)) });
+  });
+
+  return router;
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import {
+  OutOfOrderInputError,
+  activityToFlowInput,
+  sessionActivityUpdateSchema,
+  toFlowStateResultWire,
+  type FlowStateResultWire,
+  type SessionActivityUpdate,
+  type SessionEntry,
+} from '@mindful/shared';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { conflict, notFound } from '../http/errors';
+import { parseInput } from '../http/validate';
+import { LiveSessions } from './live-sessions';
+import { applyActivity, endSession, flowStateEntries } from './session-activity';
+import { storedSession } from './session-history';
+import { sessionFromEntry, type SessionWire } from './session-rows';
+import { UserBaselines } from './user-baseline';
+
+const isoTime = z.string().datetime({ offset: true });
+
+/** Body of `POST /api/sessions/start`. */
+export const startSessionSchema = z.object({
+  project_path: z.string().max(500).optional(),
+  language: z.string().min(1).max(64).optional(),
+  device_id: z.string().max(128).optional(),
+  start_time: isoTime.optional(),
+});
+
+/** Body of `PUT /api/sessions/:id/update` (timestamp optional; `user_id` and unknown fields dropped). */
+export const sessionUpdateSchema = sessionActivityUpdateSchema.extend({
+  timestamp: sessionActivityUpdateSchema.shape.timestamp.optional(),
+});
+
+/** Body of `POST /api/sessions/:id/end`. */
+export const endSessionSchema = z.object({ end_time: isoTime.optional() });
+
+/** Session ids are UUIDs; anything else is simply not found. */
+const sessionIdSchema = z.string().uuid();
+
+/**
+ * Sessions over REST. Every write goes through the user's server-side
+ * document (so it reaches every replica) and resolves once logged; the
+ * reconciler alone writes the rows.
+ */
+export class SessionService {
+  readonly live = new LiveSessions();
+  private readonly baselines: UserBaselines;
+
+  constructor(private readonly ctx: AppContext) {
+    this.baselines = new UserBaselines(ctx.db.pool, ctx.cipher);
+  }
+
+  async start(userId: string, body: unknown, now = new Date()): Promise<SessionWire> {
+    const input = parseInput(startSessionSchema, body ?? {});
+    const start = input.start_time ? new Date(input.start_time).toISOString() : now.toISOString();
+    const entry = await this.ctx.registry.write(userId, (doc) => {
+      const settings = doc.settings;
+      const session: SessionEntry = {
+        id: randomUUID(),
+        start_time: start,
+        end_time: null,
+        total_duration_ms: 0,
+        active_duration_ms: 0,
+        files_modified: 0,
+        keystrokes: 0,
+        lines_added: 0,
+        lines_deleted: 0,
+        language_breakdown:
+          input.language && settings.track_languages ? { [input.language]: 0 } : {},
+        // The server enforces what the user lets leave the device, REST included.
+        project_path:
+          settings.sync_project_paths && settings.track_project_names
+            ? (input.project_path ?? null)
+            : null,
+        environment_data: null,
+        flow_state_periods: [],
+        interruption_count: 0,
+        error_rate: null,
+        focus_score: null,
+        device_id: input.device_id ?? null,
+        updated_at: now.toISOString(),
+      };
+      doc.putSession(session);
+      return session;
+    });
+    return this.answer(userId, entry, now);
+  }
+
+  async update(
+    userId: string,
+    id: string,
+    body: unknown,
+    now = new Date(),
+  ): Promise<FlowStateResultWire> {
+    const raw = parseInput(sessionUpdateSchema, body);
+    const update = toActivity({ ...raw, timestamp: raw.timestamp ?? now.getTime() });
+    const sessionId = this.sessionId(id);
+    const baseline = await this.baselines.get(userId, now.getTime());
+    return this.ctx.registry.write(userId, (doc) => {
+      const entry = doc.getSession(sessionId);
+      if (!entry) throw notFound('No such session');
+      if (entry.end_time !== null) throw conflict('The session has ended; start a new one');
+      const live = this.live.get(userId, entry, baseline, now.getTime());
+      let result;
+      try {
+        result = live.detector.update(activityToFlowInput(update));
+      } catch (error) {
+        if (error instanceof OutOfOrderInputError) {
+          throw conflict('timestamp is earlier than the previous update of this session');
+        }
+        throw error;
+      }
+      const settings = doc.settings;
+      const next = applyActivity(entry, update, result, live, settings, now);
+      const before = entry.flow_state_periods.length;
+      doc.ydoc.transact(() => {
+        doc.putSession(next);
+        for (const flow of flowStateEntries(next, live.detector.periods, live, settings).slice(
+          before,
+        )) {
+          doc.putFlowState(flow);
+        }
+      });
+      return toFlowStateResultWire(result);
+    });
+  }
+
+  async end(userId: string, id: string, body: unknown, now = new Date()): Promise<SessionWire> {
+    const input = parseInput(endSessionSchema, body ?? {});
+    const sessionId = this.sessionId(id);
+    const baseline = await this.baselines.get(userId, now.getTime());
+    const entry = await this.ctx.registry.write(userId, (doc) => {
+      const current = doc.getSession(sessionId);
+      if (!current) throw notFound('No such session');
+      if (current.end_time !== null) return current; // ending twice is idempotent
+      const live = this.live.get(userId, current, baseline, now.getTime());
+      const endMs = input.end_time ? Date.parse(input.end_time) : now.getTime();
+      const ended = endSession(current, live, endMs, now);
+      const settings = doc.settings;
+      doc.ydoc.transact(() => {
+        doc.putSession(ended);
+        const before = current.flow_state_periods.length;
+        for (const flow of flowStateEntries(ended, live.detector.periods, live, settings).slice(
+          before,
+        )) {
+          doc.putFlowState(flow);
+        }
+      });
+      this.live.delete(userId, sessionId);
+      return ended;
+    });
+    return this.answer(userId, entry, now);
+  }
+
+  /** The stored row once reconciled (so the answer equals what history serves). */
+  private async answer(userId: string, entry: SessionEntry, now: Date): Promise<SessionWire> {
+    await this.ctx.registry.reconcileNow(userId);
+    const row = await storedSession(this.ctx.db.pool, this.ctx.cipher, userId, entry.id);
+    if (row) return row;
+    const settings = await this.ctx.registry.use(userId, async (doc) => doc.userDoc.settings);
+    return sessionFromEntry(entry, userId, settings, now.toISOString());
+  }
+
+  private sessionId(id: string): string {
+    const parsed = sessionIdSchema.safeParse(id);
+    if (!parsed.success) throw notFound('No such session');
+    return parsed.data.toLowerCase();
+  }
+}
+
+function toActivity(d: z.infer<typeof sessionActivityUpdateSchema>): SessionActivityUpdate {
+  return {
+    timestamp: d.timestamp,
+    keystrokeIntervals: d.keystroke_intervals,
+    contextSwitches: d.context_switches,
+    errorEvents: d.error_events,
+    focusDuration: d.focus_duration,
+    fileModifications: d.file_modifications,
+    keystrokes: d.keystrokes,
+    linesAdded: d.lines_added,
+    linesDeleted: d.lines_deleted ?? 0,
+    ...(d.language === undefined ? {} : { language: d.language }),
+  };
+}

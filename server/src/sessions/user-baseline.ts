@@ -1,0 +1,77 @@
+import type pg from 'pg';
+import { median, type PersonalBaseline } from '@mindful/shared';
+import type { FieldCipher } from '../privacy/cipher';
+import { placeOf } from '../privacy/cipher';
+
+/** History a baseline needs before it replaces the population reference. */
+const MIN_FLOW_STATES = 10;
+const MIN_SESSIONS = 5;
+/** A user's baseline is recomputed at most this often. */
+const CACHE_MS = 10 * 60_000;
+
+/**
+ * A user's typing baseline from what the server holds of their history: the
+ * rhythm summaries of their stored flow states and the keystroke rate of their
+ * ended sessions (raw intervals are not kept without consent, so the shared
+ * `computeBaseline` over raw inputs is for the device; this is the server's
+ * equivalent from summaries). Null (population reference) with too little history.
+ */
+export class UserBaselines {
+  private readonly cache = new Map<string, { at: number; baseline: PersonalBaseline | null }>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  async get(userId: string, now = Date.now()): Promise<PersonalBaseline | null> {
+    const hit = this.cache.get(userId);
+    if (hit && now - hit.at < CACHE_MS) return hit.baseline;
+    const baseline = await this.compute(userId);
+    this.cache.set(userId, { at: now, baseline });
+    return baseline;
+  }
+
+  private async compute(userId: string): Promise<PersonalBaseline | null> {
+    const { rows: flows } = await this.pool.query<{ id: string; typing_rhythm_data: string }>(
+      `SELECT id::text AS id, typing_rhythm_data FROM flow_states
+       WHERE user_id = $1 AND typing_rhythm_data IS NOT NULL ORDER BY start_time DESC LIMIT 200`,
+      [userId],
+    );
+    const { rows: sessions } = await this.pool.query<{
+      keystrokes: number;
+      active_duration_ms: string;
+    }>(
+      `SELECT keystrokes, active_duration_ms FROM coding_sessions
+       WHERE user_id = $1 AND end_time IS NOT NULL AND active_duration_ms > 60000
+       ORDER BY start_time DESC LIMIT 100`,
+      [userId],
+    );
+    const means: number[] = [];
+    const covs: number[] = [];
+    for (const row of flows) {
+      try {
+        const rhythm = this.cipher.decryptJson<{
+          mean_interval_ms?: number;
+          coefficient_of_variation?: number;
+        }>(row.typing_rhythm_data, placeOf('flow_states', 'typing_rhythm_data', row.id));
+        if ((rhythm.mean_interval_ms ?? 0) > 0 && (rhythm.coefficient_of_variation ?? 0) > 0) {
+          means.push(rhythm.mean_interval_ms!);
+          covs.push(rhythm.coefficient_of_variation!);
+        }
+      } catch {
+        // An unreadable summary only makes the baseline rest on fewer samples.
+      }
+    }
+    const rates = sessions
+      .map((s) => s.keystrokes / (Number(s.active_duration_ms) / 60_000))
+      .filter((rate) => rate > 0 && Number.isFinite(rate));
+    if (means.length < MIN_FLOW_STATES || rates.length < MIN_SESSIONS) return null;
+    return {
+      meanIntervalMs: median(means),
+      intervalCov: median(covs),
+      keystrokesPerMinute: median(rates),
+      sampleCount: means.length,
+    };
+  }
+}

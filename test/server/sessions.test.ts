@@ -1,0 +1,250 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { UserDoc } from '@mindful/shared';
+import type { RunningServer } from '@mindful/server';
+import { describeEachStore } from '../helpers/databases';
+import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
+import { connectReplica, startSyncServer, synced, waitFor } from './sync-helpers';
+
+const SESSION_FIELDS = [
+  'id',
+  'user_id',
+  'start_time',
+  'end_time',
+  'total_duration_ms',
+  'active_duration_ms',
+  'files_modified',
+  'keystrokes',
+  'lines_added',
+  'lines_deleted',
+  'language_breakdown',
+  'project_path',
+  'environment_data',
+  'flow_state_periods',
+  'interruption_count',
+  'error_rate',
+  'focus_score',
+  'created_at',
+];
+
+const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+function activity(i: number, overrides: Record<string, unknown> = {}) {
+  return {
+    keystroke_intervals: Array.from({ length: 40 }, (_, k) => 150 + ((k * 7) % 30)),
+    context_switches: 0,
+    error_events: 0,
+    focus_duration: 60_000 * (i + 1),
+    file_modifications: 1,
+    keystrokes: 40,
+    lines_added: 3,
+    lines_deleted: 1,
+    language: 'typescript',
+    timestamp: T0 + (i + 1) * 30_000,
+    ...overrides,
+  };
+}
+
+describeEachStore('sessions over REST', (store) => {
+  let server: RunningServer;
+  let user: TestUser;
+  const call = (path: string, method = 'GET', body?: unknown, who: TestUser = user) =>
+    authedFetch(server.url, who.token, path, { method, body });
+
+  beforeAll(async () => {
+    server = await startSyncServer(store());
+    user = await signUp(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('starts, updates with deltas, ends idempotently, and serves it from history', async () => {
+    const started = await call('/api/sessions/start', 'POST', {
+      project_path: '/secret/project',
+      language: 'typescript',
+      device_id: 'laptop',
+      start_time: new Date(T0).toISOString(),
+    });
+    expect(started.status).toBe(201);
+    const session = await started.json();
+    expect(Object.keys(session)).toEqual(expect.arrayContaining(SESSION_FIELDS));
+    expect(session).toMatchObject({
+      user_id: user.id,
+      start_time: new Date(T0).toISOString(),
+      end_time: null,
+    });
+    // Default privacy settings keep project paths on the device.
+    expect(session.project_path).toBeNull();
+
+    for (let i = 0; i < 12; i++) {
+      const response = await call(`/api/sessions/${session.id}/update`, 'PUT', {
+        ...activity(i),
+        user_id: 'someone-else',
+      });
+      expect(response.status).toBe(200);
+      const result = await response.json();
+      expect(Object.keys(result).sort()).toEqual(
+        [
+          'confidence',
+          'flow_duration_ms',
+          'flow_intensity',
+          'is_in_flow',
+          'recommendations',
+        ].sort(),
+      );
+      expect(result.flow_intensity).toBeGreaterThanOrEqual(0);
+      expect(result.flow_intensity).toBeLessThanOrEqual(1);
+    }
+    const endTime = new Date(T0 + 13 * 30_000).toISOString();
+    const ended = await call(`/api/sessions/${session.id}/end`, 'POST', { end_time: endTime });
+    expect(ended.status).toBe(200);
+    const summary = await ended.json();
+    expect(summary).toMatchObject({
+      id: session.id,
+      user_id: user.id,
+      end_time: endTime,
+      keystrokes: 480,
+      lines_added: 36,
+      lines_deleted: 12,
+      files_modified: 12,
+      total_duration_ms: 13 * 30_000,
+    });
+    expect(summary.active_duration_ms).toBeGreaterThan(0);
+    expect(summary.language_breakdown.typescript).toBeGreaterThan(0);
+    expect(summary.focus_score).toBeGreaterThan(0);
+
+    const again = await call(`/api/sessions/${session.id}/end`, 'POST', {
+      end_time: new Date(T0 + 99 * 60_000).toISOString(),
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(summary);
+
+    const history = await (await call('/api/sessions/history')).json();
+    expect(history.sessions.find((s: { id: string }) => s.id === session.id)).toEqual(summary);
+    const { rows } = await store().pool.query(
+      'SELECT user_id::text FROM coding_sessions WHERE id = $1',
+      [session.id],
+    );
+    expect(rows).toEqual([{ user_id: user.id }]);
+  });
+
+  it('paginates history newest first with a keyset cursor', async () => {
+    const someone = await signUp(server.url);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await call(
+        '/api/sessions/start',
+        'POST',
+        { start_time: new Date(T0 + i * 3600_000).toISOString() },
+        someone,
+      );
+      ids.push((await response.json()).id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `/api/sessions/history?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await (await call(query, 'GET', undefined, someone)).json();
+      expect(page.sessions.length).toBeLessThanOrEqual(2);
+      seen.push(...page.sessions.map((s: { id: string }) => s.id));
+      cursor = page.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    const windowed = await (
+      await call(
+        `/api/sessions/history?start=${new Date(T0 + 3600_000).toISOString()}&end=${new Date(T0 + 3 * 3600_000).toISOString()}`,
+        'GET',
+        undefined,
+        someone,
+      )
+    ).json();
+    expect(windowed.sessions.map((s: { id: string }) => s.id)).toEqual([ids[2], ids[1]]);
+    expect(
+      (await call('/api/sessions/history?cursor=nonsense', 'GET', undefined, someone)).status,
+    ).toBe(400);
+  });
+
+  it("answers another user's session with 404 and bad bodies with 400 listing the fields", async () => {
+    const mine = await (await call('/api/sessions/start', 'POST', {})).json();
+    const other = await signUp(server.url);
+    expect((await call(`/api/sessions/${mine.id}/update`, 'PUT', activity(0), other)).status).toBe(
+      404,
+    );
+    expect((await call(`/api/sessions/${mine.id}/end`, 'POST', {}, other)).status).toBe(404);
+    expect((await call(`/api/sessions/not-a-uuid/end`, 'POST', {})).status).toBe(404);
+    const bad = await call(`/api/sessions/${mine.id}/update`, 'PUT', {
+      ...activity(0),
+      keystroke_intervals: [1, -5],
+      keystrokes: 'many',
+    });
+    expect(bad.status).toBe(400);
+    const body = await bad.json();
+    expect(body.error.code).toBe('validation_error');
+    const fields = body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['keystroke_intervals.1', 'keystrokes']));
+    expect((await call('/api/sessions/start', 'POST', { start_time: 'yesterday' })).status).toBe(
+      400,
+    );
+    expect((await fetch(`${server.url}/api/sessions/history`)).status).toBe(401);
+  });
+
+  it('stores project paths encrypted when the user allows syncing them', async () => {
+    const allowed = await signUp(server.url);
+    await server.ctx.registry.write(allowed.id, (doc) =>
+      doc.updateSettings({ sync_project_paths: true }),
+    );
+    const session = await (
+      await call('/api/sessions/start', 'POST', { project_path: '/home/me/app' }, allowed)
+    ).json();
+    expect(session.project_path).toBe('/home/me/app');
+    const { rows } = await store().pool.query(
+      'SELECT project_path FROM coding_sessions WHERE id = $1',
+      [session.id],
+    );
+    expect(rows[0].project_path).toMatch(/^mc1\./);
+  });
+
+  it('returns the durable update before answering: the REST write is already in the log and the replica', async () => {
+    const replica = connectReplica(server.url, user);
+    try {
+      await synced(replica);
+      const session = await (await call('/api/sessions/start', 'POST', {})).json();
+      const response = await call(
+        `/api/sessions/${session.id}/update`,
+        'PUT',
+        activity(0, { keystrokes: 7 }),
+      );
+      expect(response.status).toBe(200);
+      await waitFor(
+        () => new UserDoc(replica.doc).getSession(session.id)?.keystrokes === 7,
+        'the replica to see the update',
+      );
+    } finally {
+      replica.destroy();
+    }
+  });
+
+  it('detects flow, and serves patterns and insights', async () => {
+    const detect = await call('/api/flow/detect', 'POST', {
+      session_id: 'abc',
+      keystroke_intervals: [150, 160, 170, 150, 160, 155],
+      context_switches: 1,
+      error_events: 0,
+      window_focus_duration: 600_000,
+      file_modifications: 2,
+      timestamp: T0,
+    });
+    expect(detect.status).toBe(200);
+    expect(await detect.json()).toMatchObject({
+      is_in_flow: expect.any(Boolean),
+      recommendations: expect.any(Array),
+    });
+    expect((await call('/api/flow/detect', 'POST', { keystroke_intervals: [NaN] })).status).toBe(
+      400,
+    );
+    const patterns = await (await call('/api/flow/patterns')).json();
+    expect(patterns).toHaveProperty('session_count');
+    const insights = await (await call('/api/flow/insights')).json();
+    expect(Array.isArray(insights.insights)).toBe(true);
+  });
+});

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import WebSocket from 'ws';
+import type { WebsocketProvider } from 'y-websocket';
+import { UserDoc, userDocName } from '@mindful/shared';
+import type { RunningServer } from '@mindful/server';
+import { describeEachStore } from '../helpers/databases';
+import { authedFetch, signUp } from '../helpers/test-server';
+import {
+  closedWith,
+  connectReplica,
+  sessionEntry,
+  startSyncServer,
+  synced,
+  waitFor,
+} from './sync-helpers';
+
+describeEachStore('sync socket with real y-websocket providers', (store) => {
+  let server: RunningServer;
+  const providers: WebsocketProvider[] = [];
+  const open = (...args: Parameters<typeof connectReplica>) => {
+    const p = connectReplica(...args);
+    providers.push(p);
+    return p;
+  };
+  beforeAll(async () => {
+    server = await startSyncServer(store());
+  });
+  afterAll(async () => {
+    for (const p of providers) p.destroy();
+    await server?.close();
+  });
+
+  it('converges two replicas of one user and reconciles their sessions into rows', async () => {
+    const user = await signUp(server.url);
+    const a = open(server.url, user);
+    const b = open(server.url, user);
+    await Promise.all([synced(a), synced(b)]);
+    const entry = sessionEntry({ keystrokes: 42 });
+    new UserDoc(a.doc).putSession(entry);
+    await waitFor(
+      () => new UserDoc(b.doc).getSession(entry.id)?.keystrokes === 42,
+      'b to see a session',
+    );
+    new UserDoc(b.doc).putSession({ ...entry, keystrokes: 43 });
+    await waitFor(
+      () => new UserDoc(a.doc).getSession(entry.id)?.keystrokes === 43,
+      'a to see b edit',
+    );
+    expect(Y.encodeStateAsUpdate(a.doc)).toEqual(Y.encodeStateAsUpdate(b.doc));
+    await waitFor(async () => {
+      const { rows } = await store().pool.query(
+        'SELECT keystrokes, user_id FROM coding_sessions WHERE id = $1',
+        [entry.id],
+      );
+      return rows[0]?.keystrokes === 43 && rows[0]?.user_id === user.id;
+    }, 'the row to be reconciled');
+    const { rows: log } = await store().pool.query(
+      'SELECT payload FROM crdt_updates WHERE doc_name = $1',
+      [userDocName(user.id)],
+    );
+    expect(log.length).toBeGreaterThan(0);
+    for (const row of log) expect(row.payload).toMatch(/^mc1\./);
+  });
+
+  it('shows a REST-started session in a connected replica', async () => {
+    const user = await signUp(server.url);
+    const replica = open(server.url, user);
+    await synced(replica);
+    const response = await authedFetch(server.url, user.token, '/api/sessions/start', {
+      method: 'POST',
+      body: { language: 'typescript', device_id: 'laptop' },
+    });
+    expect(response.status).toBe(201);
+    const session = (await response.json()) as { id: string; user_id: string };
+    expect(session.user_id).toBe(user.id);
+    await waitFor(
+      () => new UserDoc(replica.doc).getSession(session.id) !== undefined,
+      'the replica to see the session',
+    );
+  });
+
+  it('refuses no token with 4401 and a garbage token with 4401', async () => {
+    const user = await signUp(server.url);
+    const none = open(server.url, { ...user, token: '' });
+    expect((await closedWith(none)).code).toBe(4401);
+    const bad = open(server.url, { ...user, token: 'garbage' });
+    expect((await closedWith(bad)).code).toBe(4401);
+  });
+
+  it("refuses another user's document with 4403", async () => {
+    const alice = await signUp(server.url);
+    const bob = await signUp(server.url);
+    const sneaky = open(server.url, bob, { docName: userDocName(alice.id) });
+    expect((await closedWith(sneaky)).code).toBe(4403);
+    const notADoc = open(server.url, bob, { docName: 'team:whatever' });
+    expect((await closedWith(notADoc)).code).toBe(4403);
+  });
+
+  it('closes a stale generation with 4410 before any sync message, and applies nothing it sent', async () => {
+    const user = await signUp(server.url);
+    const fresh = open(server.url, user);
+    await synced(fresh);
+    fresh.destroy();
+    await store().pool.query('UPDATE crdt_documents SET generation = 3 WHERE doc_name = $1', [
+      userDocName(user.id),
+    ]);
+    await server.ctx.registry.evict(userDocName(user.id), 3);
+
+    // A raw socket shows exactly what the server sends: nothing but the close.
+    const url = `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}?token=${user.token}&generation=2`;
+    const ws = new WebSocket(url);
+    const received: Buffer[] = [];
+    ws.on('message', (data) => received.push(data as Buffer));
+    const stale = new Y.Doc();
+    new UserDoc(stale).putSession(sessionEntry());
+    ws.on('open', () => {
+      // Sync step 2 with old state, sent the instant the socket opens.
+      const update = Y.encodeStateAsUpdate(stale);
+      ws.send(
+        Buffer.concat([Buffer.from([0, 1]), encodeVarUint(update.length), Buffer.from(update)]),
+      );
+    });
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    expect(closed).toEqual({ code: 4410, reason: 'generation=3' });
+    expect(received).toHaveLength(0);
+    const { rows } = await store().pool.query(
+      'SELECT count(*)::int AS n FROM crdt_updates WHERE doc_name = $1 AND generation = 3',
+      [userDocName(user.id)],
+    );
+    expect(rows[0].n).toBe(0);
+
+    const current = open(server.url, user, { generation: 3 });
+    await synced(current);
+  });
+
+  it('evict closes connected replicas with 4410 at once', async () => {
+    const user = await signUp(server.url);
+    const replica = open(server.url, user);
+    await synced(replica);
+    const closing = closedWith(replica);
+    await server.ctx.registry.evict(userDocName(user.id), 2);
+    expect(await closing).toEqual({ code: 4410, reason: 'generation=2' });
+  });
+});
+
+function encodeVarUint(n: number): Buffer {
+  const bytes: number[] = [];
+  while (n > 0x7f) {
+    bytes.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
