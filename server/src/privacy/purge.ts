@@ -57,11 +57,13 @@ export async function purgeUser(
     if (scope === 'all') {
       // A team survives its owner when another admin can take it over.
       await client.query(
-        `UPDATE teams t SET owner_id = heir.user_id
-         FROM LATERAL (SELECT m.user_id FROM team_members m
-                       WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin'
-                       ORDER BY m.joined_at LIMIT 1) heir
-         WHERE t.owner_id = $1`,
+        `UPDATE teams t SET owner_id = (
+           SELECT m.user_id FROM team_members m
+           WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin'
+           ORDER BY m.joined_at LIMIT 1)
+         WHERE t.owner_id = $1 AND EXISTS (
+           SELECT 1 FROM team_members m
+           WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin')`,
         [userId],
       );
       await client.query('DELETE FROM users WHERE id = $1', [userId]);
