@@ -75,6 +75,7 @@ describeEachStore('privacy export and settings', (store) => {
 
     const response = await authedFetch(server.url, user.token, '/api/privacy/export');
     expect(response.status).toBe(200);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON under test
     const exported = (await response.json()) as Record<string, any>;
 
     for (const { table } of await userDataColumns(store().pool)) {
