@@ -3,10 +3,17 @@ import type pg from 'pg';
 import { withAdvisoryLock } from './advisory-lock';
 
 /** A job the server runs on a schedule, once across all instances. */
-export interface ScheduledJob {
+export interface ScheduledJob<T = unknown> {
   name: string;
   everyMs: number;
-  run(client: pg.PoolClient): Promise<unknown>;
+  /** The exclusive part, on the connection that holds the job's lock. */
+  run(client: pg.PoolClient): Promise<T>;
+  /**
+   * Work on what `run` found, after the lock (and its connection) is released:
+   * for steps that go through the pool themselves, e.g. document writes —
+   * on PGlite the locked connection is the only one.
+   */
+  afterUnlock?(found: T): Promise<void>;
 }
 
 /** Runs jobs on their intervals; a failure is logged and the job retried at its next tick. */
@@ -21,17 +28,21 @@ export class JobScheduler {
   ) {}
 
   /** Starts ticking `job` every `job.everyMs` (first run after one interval). */
-  add(job: ScheduledJob): void {
+  add<T>(job: ScheduledJob<T>): void {
     const timer = setInterval(() => void this.runNow(job), job.everyMs);
     timer.unref();
     this.timers.push(timer);
   }
 
   /** Runs `job` now under its advisory lock; never throws. */
-  async runNow(job: ScheduledJob): Promise<{ ran: boolean; error?: unknown }> {
+  async runNow<T>(job: ScheduledJob<T>): Promise<{ ran: boolean; error?: unknown }> {
     if (this.stopped) return { ran: false };
     const started = Date.now();
-    const run = withAdvisoryLock(this.pool, job.name, (client) => job.run(client));
+    const run = (async () => {
+      const outcome = await withAdvisoryLock(this.pool, job.name, (client) => job.run(client));
+      if (outcome.ran && job.afterUnlock) await job.afterUnlock(outcome.result);
+      return outcome;
+    })();
     this.running.add(run);
     try {
       const outcome = await run;
