@@ -13,6 +13,9 @@ import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
 import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
 import { startSync, type SyncOptions } from './sync/sync-service';
+import { schedulePrivacyJobs } from './privacy/privacy-jobs';
+import { scheduleTeamJobs } from './teams/team-jobs';
+import { refreshTeamMetricsForUser } from './teams/team-metrics';
 
 /** A server that is listening, and how to stop it. */
 export interface RunningServer {
@@ -64,6 +67,15 @@ export async function startServer({
     jobs: new JobScheduler(db.pool, log),
     registry: new DocumentRegistry(db.pool, cipher, log, sync?.registry),
   };
+  // Team aggregates follow each reconciled change of a consenting member.
+  ctx.registry.onReconciled((client, userId, changedDates) =>
+    refreshTeamMetricsForUser(client, userId, changedDates),
+  );
+  // Tests drive the jobs directly; a timer would race their assertions.
+  if (config.env !== 'test') {
+    scheduleTeamJobs(ctx);
+    schedulePrivacyJobs(ctx);
+  }
   const httpServer = http.createServer(createApp(ctx));
   const syncService = startSync(ctx, httpServer, { scheduleJobs: config.env !== 'test', ...sync });
   await new Promise<void>((resolve, reject) => {

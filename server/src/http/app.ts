@@ -7,6 +7,7 @@ import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
 import { flowRoutes } from '../flow/flow-routes';
 import { sessionRoutes } from '../sessions/session-routes';
+import { teamRoutes } from '../teams/team-routes';
 
 /** Largest JSON body the API reads; bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -70,6 +71,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
   api.use('/sessions', sessionRoutes(ctx));
   api.use('/flow', flowRoutes(ctx));
+  api.use('/teams', teamRoutes(ctx));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -1,0 +1,21 @@
+export { teamRoutes } from './team-routes';
+export { scheduleTeamJobs, teamJobs, lastCompleteWeekStart } from './team-jobs';
+export {
+  refreshTeamMetricsForUser,
+  recomputeTeam,
+  recomputeAllTeams,
+  consentingTeamIdsOf,
+  utcDay,
+  InvalidMetricsDateError,
+} from './team-metrics';
+export { runTeamBurnoutCheck, weekEndingOn } from './burnout/run-team-check';
+export { evaluateMember, type MemberFindings } from './burnout/evaluate-member';
+export { teamAlerts, type TeamAlert, type EvaluatedMember } from './burnout/team-alerts';
+export {
+  DEFAULT_BURNOUT_THRESHOLDS,
+  BURNOUT_RULES,
+  mergeThresholds,
+  type BurnoutThresholds,
+} from './burnout/thresholds';
+export type { MemberWork, WorkSession, EvaluationWeek } from './burnout/member-work';
+export { teamSuggestions, type TeamSuggestion } from './team-insights';

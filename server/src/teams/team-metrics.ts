@@ -1,0 +1,221 @@
+import type pg from 'pg';
+
+/**
+ * Team aggregates over consenting members' coding sessions, kept in
+ * team_daily_metrics and team_hourly_metrics.
+ *
+ * Conventions (also in API notes of the team routes):
+ * - A session belongs to the UTC date (and UTC hour) of its start_time: one
+ *   clock for a team spread over time zones, and a session is counted once.
+ * - average_focus averages sessions with a focus_score; average_session_minutes
+ *   averages ended sessions (total_duration_ms set); open sessions still count
+ *   in session_count.
+ * - flow_periods is the mean number of elements of flow_state_periods per
+ *   session (NULL or non-array = 0, the seed's intent, written correctly);
+ *   flow_minutes is the mean of each session's summed `duration_ms` of those
+ *   elements (the reconciler validates every period carries it; anything not
+ *   a number is ignored, negatives count as 0).
+ *
+ * Every refresh is one statement that upserts the recomputed rows of its scope
+ * and deletes the rows of its scope that no longer have data, so a reader never
+ * sees a half-refreshed team and withdrawn data leaves the stored rows.
+ */
+
+/** Caps a hostile duration before the float cast (a week, as the document limits). */
+const MAX_PERIOD_MS = 7 * 24 * 3600 * 1000;
+
+/** Where a refresh applies: which teams, and optionally which UTC days. */
+interface RefreshScope {
+  /** A CTE body yielding `team_id`. */
+  teamsSql: string;
+  /** Restrict to these UTC days (`$2::date[]`), or all days. */
+  byDays: boolean;
+}
+
+function memberSessionsSql(scope: RefreshScope): string {
+  const periods = `CASE WHEN jsonb_typeof(cs.flow_state_periods) = 'array'
+                        THEN cs.flow_state_periods ELSE '[]'::jsonb END`;
+  return `
+    scope_teams AS (${scope.teamsSql}),
+    ${
+      scope.byDays
+        ? `scope_days AS (
+             SELECT d AS day,
+                    (d::timestamp AT TIME ZONE 'UTC') AS lo,
+                    ((d + 1)::timestamp AT TIME ZONE 'UTC') AS hi
+             FROM unnest($2::date[]) AS d),`
+        : ''
+    }
+    member_sessions AS (
+      SELECT st.team_id, cs.user_id,
+             (cs.start_time AT TIME ZONE 'UTC')::date AS day,
+             extract(hour FROM cs.start_time AT TIME ZONE 'UTC')::smallint AS hour,
+             cs.focus_score::float8 AS focus,
+             cs.total_duration_ms::float8 AS duration_ms,
+             COALESCE(cs.interruption_count, 0) AS interruptions,
+             jsonb_array_length(${periods}) AS flow_periods,
+             COALESCE((
+               SELECT sum(GREATEST(LEAST((p->>'duration_ms')::numeric, ${MAX_PERIOD_MS}), 0))
+               FROM jsonb_array_elements(${periods}) AS p
+               WHERE jsonb_typeof(p->'duration_ms') = 'number'
+             ), 0)::float8 AS flow_ms
+      FROM scope_teams st
+      JOIN team_members tm ON tm.team_id = st.team_id AND tm.data_sharing_consent
+      JOIN coding_sessions cs ON cs.user_id = tm.user_id
+      ${scope.byDays ? 'JOIN scope_days sd ON cs.start_time >= sd.lo AND cs.start_time < sd.hi' : ''}
+    )`;
+}
+
+function dailyRefreshSql(scope: RefreshScope): string {
+  return `
+    WITH ${memberSessionsSql(scope)},
+    agg AS (
+      SELECT team_id, day,
+             count(DISTINCT user_id)::int AS contributors,
+             count(*)::int AS session_count,
+             avg(focus) AS average_focus,
+             avg(duration_ms) / 60000.0 AS average_session_minutes,
+             avg(flow_periods)::float8 AS flow_periods,
+             avg(flow_ms) / 60000.0 AS flow_minutes,
+             sum(interruptions)::int AS interruptions
+      FROM member_sessions GROUP BY team_id, day
+    ),
+    upserted AS (
+      INSERT INTO team_daily_metrics AS t (team_id, date, contributors, session_count,
+        average_focus, average_session_minutes, flow_periods, flow_minutes, interruptions, computed_at)
+      SELECT team_id, day, contributors, session_count, average_focus, average_session_minutes,
+             flow_periods, flow_minutes, interruptions, now()
+      FROM agg
+      ON CONFLICT (team_id, date) DO UPDATE SET
+        contributors = EXCLUDED.contributors, session_count = EXCLUDED.session_count,
+        average_focus = EXCLUDED.average_focus,
+        average_session_minutes = EXCLUDED.average_session_minutes,
+        flow_periods = EXCLUDED.flow_periods, flow_minutes = EXCLUDED.flow_minutes,
+        interruptions = EXCLUDED.interruptions, computed_at = EXCLUDED.computed_at
+      RETURNING 1
+    )
+    DELETE FROM team_daily_metrics t
+    USING scope_teams st
+    WHERE t.team_id = st.team_id
+      ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
+      AND NOT EXISTS (SELECT 1 FROM agg a WHERE a.team_id = t.team_id AND a.day = t.date)`;
+}
+
+function hourlyRefreshSql(scope: RefreshScope): string {
+  return `
+    WITH ${memberSessionsSql(scope)},
+    agg AS (
+      SELECT team_id, day, hour,
+             count(DISTINCT user_id)::int AS contributors,
+             count(*)::int AS session_count,
+             avg(focus) AS average_focus,
+             sum(interruptions)::int AS interruptions
+      FROM member_sessions GROUP BY team_id, day, hour
+    ),
+    upserted AS (
+      INSERT INTO team_hourly_metrics AS t (team_id, date, hour, contributors, session_count,
+        average_focus, interruptions, computed_at)
+      SELECT team_id, day, hour, contributors, session_count, average_focus, interruptions, now()
+      FROM agg
+      ON CONFLICT (team_id, date, hour) DO UPDATE SET
+        contributors = EXCLUDED.contributors, session_count = EXCLUDED.session_count,
+        average_focus = EXCLUDED.average_focus, interruptions = EXCLUDED.interruptions,
+        computed_at = EXCLUDED.computed_at
+      RETURNING 1
+    )
+    DELETE FROM team_hourly_metrics t
+    USING scope_teams st
+    WHERE t.team_id = st.team_id
+      ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
+      AND NOT EXISTS (SELECT 1 FROM agg a
+                      WHERE a.team_id = t.team_id AND a.day = t.date AND a.hour = t.hour)`;
+}
+
+const TEAM_SCOPE: RefreshScope = { teamsSql: 'SELECT $1::uuid AS team_id', byDays: false };
+const USER_TEAMS = `SELECT team_id FROM team_members WHERE user_id = $1::uuid AND data_sharing_consent`;
+const USER_SCOPE_ALL_DAYS: RefreshScope = { teamsSql: USER_TEAMS, byDays: false };
+const USER_SCOPE_DAYS: RefreshScope = { teamsSql: USER_TEAMS, byDays: true };
+
+// Built once: the statements are static apart from their parameters.
+const SQL = {
+  team: { daily: dailyRefreshSql(TEAM_SCOPE), hourly: hourlyRefreshSql(TEAM_SCOPE) },
+  userAll: {
+    daily: dailyRefreshSql(USER_SCOPE_ALL_DAYS),
+    hourly: hourlyRefreshSql(USER_SCOPE_ALL_DAYS),
+  },
+  userDays: { daily: dailyRefreshSql(USER_SCOPE_DAYS), hourly: hourlyRefreshSql(USER_SCOPE_DAYS) },
+} as const;
+
+/** A date the caller passed that names no UTC day. */
+export class InvalidMetricsDateError extends Error {
+  constructor(readonly value: unknown) {
+    super(
+      `Cannot refresh team metrics for ${String(value)}: pass a Date, an ISO-8601 timestamp ` +
+        'or a YYYY-MM-DD day (the UTC date of the session start_time).',
+    );
+    this.name = 'InvalidMetricsDateError';
+  }
+}
+
+/** The UTC day (YYYY-MM-DD) a session starting at `value` belongs to. */
+export function utcDay(value: Date | string): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidMetricsDateError(value);
+    return value;
+  }
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new InvalidMetricsDateError(value);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Refreshes the stored aggregates of every team in which `userId` shares
+ * data, after that user's sessions changed. With `dates` (session start
+ * times or their UTC days; pass both the old and the new day when a start_time
+ * moved) only those days are recomputed: about members × days index probes,
+ * cheap enough to call from the reconciler's transaction. Without `dates`
+ * each of those teams is recomputed in full (use after deleting sessions
+ * whose days are unknown). A user who shares data with no team costs one
+ * index lookup.
+ */
+export async function refreshTeamMetricsForUser(
+  client: pg.ClientBase,
+  userId: string,
+  dates?: readonly (Date | string)[],
+): Promise<void> {
+  if (dates === undefined) {
+    await client.query(SQL.userAll.daily, [userId]);
+    await client.query(SQL.userAll.hourly, [userId]);
+    return;
+  }
+  const days = [...new Set(dates.map(utcDay))];
+  if (days.length === 0) return;
+  await client.query(SQL.userDays.daily, [userId, days]);
+  await client.query(SQL.userDays.hourly, [userId, days]);
+}
+
+/** Recomputes every stored aggregate of one team from its consenting members' sessions. */
+export async function recomputeTeam(client: pg.ClientBase, teamId: string): Promise<void> {
+  await client.query(SQL.team.daily, [teamId]);
+  await client.query(SQL.team.hourly, [teamId]);
+}
+
+/**
+ * Recomputes every team, one team per statement pair so no single statement
+ * holds locks over the whole table. Returns how many teams were refreshed.
+ */
+export async function recomputeAllTeams(client: pg.ClientBase): Promise<number> {
+  const { rows } = await client.query<{ id: string }>('SELECT id FROM teams ORDER BY id');
+  for (const row of rows) await recomputeTeam(client, row.id);
+  return rows.length;
+}
+
+/** The teams whose aggregates hold `userId`'s data: recompute them after removing the user. */
+export async function consentingTeamIdsOf(
+  client: pg.ClientBase,
+  userId: string,
+): Promise<string[]> {
+  const { rows } = await client.query<{ team_id: string }>(USER_TEAMS, [userId]);
+  return rows.map((row) => row.team_id);
+}

@@ -1,0 +1,133 @@
+import { Router, type Response } from 'express';
+import { currentUser } from '../auth/current-user';
+import type { AppContext } from '../context';
+import { inTransaction } from '../db/database';
+import { notFound } from '../http/errors';
+import { parseInput } from '../http/validate';
+import { listAlerts } from './burnout/alert-store';
+import { runTeamBurnoutCheck, weekEndingOn } from './burnout/run-team-check';
+import {
+  isUuid,
+  requireAdmin,
+  requireMembership,
+  requireTeamTier,
+  type Membership,
+} from './team-access';
+import { teamSuggestions } from './team-insights';
+import { readDailyMetrics, readHourlyMetrics } from './team-queries';
+import {
+  addMemberBody,
+  consentBody,
+  createTeamBody,
+  dateRangeQuery,
+  listAlertsQuery,
+  runAlertsBody,
+} from './team-schemas';
+import { addMember, createTeam, removeMember, setConsent } from './team-store';
+
+/** Days analytics and insights cover when the query names no range. */
+const DEFAULT_ANALYTICS_DAYS = 30;
+const DEFAULT_INSIGHT_DAYS = 28;
+/** Past alerts the analytics response carries as burnout indicators. */
+const INDICATOR_ALERTS = 20;
+
+/**
+ * `/api/teams`: membership, consent, aggregates of consenting members,
+ * burnout alerts and insights. Every route needs the premium or team tier
+ * (402); a team the caller is not in is 404, an admin action by a member 403.
+ */
+export function teamRoutes(ctx: AppContext, today: () => Date = () => new Date()): Router {
+  const router = Router();
+  const pool = ctx.db.pool;
+  const minGroup = ctx.config.teamMinGroupSize;
+
+  router.use(async (_req, res, next) => {
+    await requireTeamTier(pool, currentUser(res).id);
+    next();
+  });
+
+  const member = (teamId: string, res: Response): Promise<Membership> =>
+    requireMembership(pool, teamId, currentUser(res).id);
+
+  router.post('/', async (req, res) => {
+    const body = parseInput(createTeamBody, req.body);
+    const team = await inTransaction(pool, (client) =>
+      createTeam(client, currentUser(res).id, body.name),
+    );
+    res.status(201).json(team);
+  });
+
+  router.post('/:id/members', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    requireAdmin(membership, 'add members');
+    const body = parseInput(addMemberBody, req.body);
+    const added = await inTransaction(pool, (client) =>
+      addMember(client, membership.teamId, body.email, body.role),
+    );
+    res.status(201).json(added);
+  });
+
+  router.put('/:id/consent', async (req, res) => {
+    // Always the caller's own membership: there is no way to name someone else.
+    const membership = await member(req.params.id, res);
+    const body = parseInput(consentBody, req.body);
+    const updated = await inTransaction(pool, (client) =>
+      setConsent(client, membership.teamId, membership.userId, {
+        dataSharingConsent: body.data_sharing_consent,
+        individualAlertsOptIn: body.individual_alerts_opt_in,
+      }),
+    );
+    res.json(updated);
+  });
+
+  router.delete('/:id/members/:userId', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    const target = req.params.userId;
+    if (target !== membership.userId) requireAdmin(membership, 'remove other members');
+    if (!isUuid(target)) throw notFound('No such member');
+    await inTransaction(pool, (client) => removeMember(client, membership.teamId, target));
+    res.status(204).end();
+  });
+
+  router.get('/:id/analytics', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    const range = parseInput(dateRangeQuery(DEFAULT_ANALYTICS_DAYS, today), req.query, 'query');
+    const daily = await readDailyMetrics(pool, membership.teamId, range, minGroup);
+    const hourly = await readHourlyMetrics(pool, membership.teamId, range, minGroup);
+    const alerts = await listAlerts(pool, membership.teamId, INDICATOR_ALERTS);
+    res.json({
+      daily_metrics: daily,
+      burnout_indicators: alerts.filter(
+        (a) => a.week_end >= range.start && a.week_start <= range.end,
+      ),
+      optimization_suggestions: teamSuggestions(daily, hourly),
+    });
+  });
+
+  router.get('/:id/insights', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    const range = parseInput(dateRangeQuery(DEFAULT_INSIGHT_DAYS, today), req.query, 'query');
+    const daily = await readDailyMetrics(pool, membership.teamId, range, minGroup);
+    const hourly = await readHourlyMetrics(pool, membership.teamId, range, minGroup);
+    res.json({ suggestions: teamSuggestions(daily, hourly), range });
+  });
+
+  router.post('/:id/alerts', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    requireAdmin(membership, 'run burnout detection');
+    const body = parseInput(runAlertsBody, req.body ?? {});
+    const week = body.week_start ? { start: body.week_start } : weekEndingOn(today());
+    const result = await inTransaction(pool, (client) =>
+      runTeamBurnoutCheck(client, membership.teamId, week, minGroup, body.thresholds),
+    );
+    res.json(result);
+  });
+
+  router.get('/:id/alerts', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    const query = parseInput(listAlertsQuery, req.query, 'query');
+    res.json({ alerts: await listAlerts(pool, membership.teamId, query.limit) });
+  });
+
+  return router;
+}

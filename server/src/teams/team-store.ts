@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import { conflict, notFound } from '../http/errors';
+import { DEFAULT_BURNOUT_THRESHOLDS, thresholdsToJson } from './burnout/thresholds';
+import type { TeamRole } from './team-access';
+import { recomputeTeam } from './team-metrics';
+
+/** A team as the API shows it. */
+export interface TeamRow {
+  id: string;
+  name: string;
+  owner_id: string;
+  settings: Record<string, unknown>;
+  created_at: string;
+}
+
+/** A membership as the API shows it. */
+export interface MemberRow {
+  id: string;
+  team_id: string;
+  user_id: string;
+  email: string;
+  role: TeamRole;
+  data_sharing_consent: boolean;
+  individual_alerts_opt_in: boolean;
+  joined_at: string;
+}
+
+const MEMBER_COLUMNS = `tm.id, tm.team_id, tm.user_id, u.email, tm.role, tm.data_sharing_consent,
+  tm.individual_alerts_opt_in, tm.joined_at`;
+
+function iso<T extends { created_at?: unknown; joined_at?: unknown }>(row: T): T {
+  const out = { ...row } as Record<string, unknown>;
+  for (const key of ['created_at', 'joined_at']) {
+    if (out[key] instanceof Date) out[key] = (out[key] as Date).toISOString();
+  }
+  return out as T;
+}
+
+/**
+ * Creates a team owned by `ownerId`, who becomes its admin. The burnout
+ * thresholds start at the published-guidance defaults, stored in settings so
+ * an admin sees (and may later change) what alerts compare against.
+ */
+export async function createTeam(
+  client: pg.ClientBase,
+  ownerId: string,
+  name: string,
+): Promise<TeamRow> {
+  const settings = { burnout_thresholds: thresholdsToJson(DEFAULT_BURNOUT_THRESHOLDS) };
+  const { rows } = await client.query<TeamRow>(
+    `INSERT INTO teams (name, owner_id, settings) VALUES ($1, $2, $3)
+     RETURNING id, name, owner_id, settings, created_at`,
+    [name, ownerId, JSON.stringify(settings)],
+  );
+  const team = rows[0];
+  await client.query(`INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, 'admin')`, [
+    team.id,
+    ownerId,
+  ]);
+  return iso(team);
+}
+
+/** Adds the account with `email` to the team; 404 without such an account, 409 if already a member. */
+export async function addMember(
+  client: pg.ClientBase,
+  teamId: string,
+  email: string,
+  role: TeamRole,
+): Promise<MemberRow> {
+  const users = await client.query<{ id: string }>(
+    'SELECT id FROM users WHERE lower(email) = lower($1)',
+    [email],
+  );
+  const userId = users.rows[0]?.id;
+  if (!userId) throw notFound(`No account uses ${email}; ask them to sign up first.`);
+  const inserted = await client.query<{ id: string }>(
+    `INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)
+     ON CONFLICT (team_id, user_id) DO NOTHING RETURNING id`,
+    [teamId, userId, role],
+  );
+  if (inserted.rowCount === 0) throw conflict(`${email} is already a member of this team.`);
+  return getMember(client, teamId, userId);
+}
+
+/** One membership row with the member's email. */
+export async function getMember(
+  client: pg.ClientBase,
+  teamId: string,
+  userId: string,
+): Promise<MemberRow> {
+  const { rows } = await client.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM team_members tm JOIN users u ON u.id = tm.user_id
+     WHERE tm.team_id = $1 AND tm.user_id = $2`,
+    [teamId, userId],
+  );
+  if (!rows[0]) throw notFound('No such member');
+  return iso(rows[0]);
+}
+
+/**
+ * Sets the member's own consent choices. A change of data-sharing consent
+ * recomputes the team's stored aggregates in the same transaction, so a
+ * withdrawal removes the member's data from them before the reply.
+ */
+export async function setConsent(
+  client: pg.ClientBase,
+  teamId: string,
+  userId: string,
+  choice: { dataSharingConsent: boolean; individualAlertsOptIn?: boolean },
+): Promise<MemberRow> {
+  const before = await client.query<{ data_sharing_consent: boolean }>(
+    `SELECT data_sharing_consent FROM team_members WHERE team_id = $1 AND user_id = $2 FOR UPDATE`,
+    [teamId, userId],
+  );
+  await client.query(
+    `UPDATE team_members SET data_sharing_consent = $3,
+       individual_alerts_opt_in = COALESCE($4, individual_alerts_opt_in)
+     WHERE team_id = $1 AND user_id = $2`,
+    [teamId, userId, choice.dataSharingConsent, choice.individualAlertsOptIn ?? null],
+  );
+  if (before.rows[0]?.data_sharing_consent !== choice.dataSharingConsent) {
+    await recomputeTeam(client, teamId);
+  }
+  return getMember(client, teamId, userId);
+}
+
+/** Removes a member and recomputes the team's aggregates without them; 404 if not a member. */
+export async function removeMember(
+  client: pg.ClientBase,
+  teamId: string,
+  userId: string,
+): Promise<void> {
+  const { rows } = await client.query<{ data_sharing_consent: boolean }>(
+    `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 RETURNING data_sharing_consent`,
+    [teamId, userId],
+  );
+  if (rows.length === 0) throw notFound('No such member');
+  if (rows[0].data_sharing_consent) await recomputeTeam(client, teamId);
+}
