@@ -108,7 +108,7 @@ describeEachStore('sync socket with real y-websocket providers', (store) => {
     await server.ctx.registry.evict(userDocName(user.id), 3);
 
     // A raw socket shows exactly what the server sends: nothing but the close.
-    const url = `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}?token=${user.token}&generation=2`;
+    const url = `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}?token=${encodeURIComponent(user.token)}&generation=2`;
     const ws = new WebSocket(url);
     const received: Buffer[] = [];
     ws.on('message', (data) => received.push(data as Buffer));

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { UserDoc, userDocName } from '@mindful/shared';
+import type { RunningServer } from '@mindful/server';
+import { compactDocument } from '../../server/src/sync/compaction';
+import { describeEachStore } from '../helpers/databases';
+import { signUp, type TestUser } from '../helpers/test-server';
+import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
+
+const LIMIT_BYTES = 64 * 1024;
+
+describeEachStore('sync socket under hostile input', (store) => {
+  let server: RunningServer;
+  let user: TestUser;
+
+  /** A raw socket on the user's document that has received the server's sync step 1. */
+  async function rawSocket(): Promise<WebSocket> {
+    const ws = new WebSocket(
+      `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}?token=${encodeURIComponent(user.token)}`,
+    );
+    await new Promise<void>((resolve, reject) => {
+      ws.once('message', () => resolve());
+      ws.once('error', reject);
+    });
+    return ws;
+  }
+  const closeOf = (ws: WebSocket) =>
+    new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+
+  beforeAll(async () => {
+    server = await startSyncServer(
+      store(),
+      {},
+      { maxMessageBytes: LIMIT_BYTES, burstMessages: 50, messagesPerSecond: 20 },
+    );
+    user = await signUp(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('closes each misbehaving connection with its named code and keeps serving the others', async () => {
+    const healthy = connectReplica(server.url, user);
+    try {
+      await synced(healthy);
+      const cases: [string, (ws: WebSocket) => void, number][] = [
+        ['trailing bytes', (ws) => ws.send(Buffer.from([3, 1])), 4400],
+        ['unknown message type', (ws) => ws.send(Buffer.from([9, 1, 2])), 4415],
+        ['truncated sync message', (ws) => ws.send(Buffer.from([0, 2, 200])), 4400],
+        ['unknown sync type', (ws) => ws.send(Buffer.from([0, 7, 0])), 4400],
+        ['garbage update', (ws) => ws.send(Buffer.from([0, 2, 4, 255, 255, 255, 255])), 4400],
+        ['text frame', (ws) => ws.send('hello'), 4400],
+        ['oversized frame', (ws) => ws.send(Buffer.alloc(LIMIT_BYTES + 1)), 1009],
+        [
+          'flood',
+          (ws) => {
+            for (let i = 0; i < 500; i++) ws.send(Buffer.from([3]));
+          },
+          4429,
+        ],
+      ];
+      for (const [name, misbehave, code] of cases) {
+        const ws = await rawSocket();
+        const closed = closeOf(ws);
+        misbehave(ws);
+        expect({ name, code: await closed }).toEqual({ name, code });
+      }
+      // The healthy replica is still served.
+      const entry = sessionEntry();
+      new UserDoc(healthy.doc).putSession(entry);
+      const check = connectReplica(server.url, user);
+      try {
+        await synced(check);
+        await waitFor(
+          () => new UserDoc(check.doc).getSession(entry.id) !== undefined,
+          'the second replica to get the session',
+        );
+      } finally {
+        check.destroy();
+      }
+      expect(server.ctx.registry.metrics.messagesRejected).toBeGreaterThanOrEqual(cases.length - 1);
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
+    } finally {
+      healthy.destroy();
+    }
+  });
+
+  it('compacts the log into one snapshot without losing an update and a restart reloads it', async () => {
+    const compactUser = await signUp(server.url);
+    const docName = userDocName(compactUser.id);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const entry = sessionEntry();
+      ids.push(entry.id);
+      await server.ctx.registry.write(compactUser.id, (doc) => doc.putSession(entry));
+    }
+    const count = async () =>
+      (
+        await store().pool.query(
+          'SELECT count(*)::int AS n FROM crdt_updates WHERE doc_name = $1',
+          [docName],
+        )
+      ).rows[0].n;
+    expect(await count()).toBe(10);
+    const client = await store().pool.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT generation FROM crdt_documents WHERE doc_name = $1',
+        [docName],
+      );
+      expect(await compactDocument(client, server.ctx.cipher, docName, rows[0].generation)).toBe(
+        10,
+      );
+    } finally {
+      client.release();
+    }
+    const late = sessionEntry();
+    await server.ctx.registry.write(compactUser.id, (doc) => doc.putSession(late));
+    expect(await count()).toBe(2);
+    // Evicting forces the next access to reload from the log alone.
+    await server.ctx.registry.evict(docName, 1);
+    const reloaded = await server.ctx.registry.use(compactUser.id, async (doc) =>
+      doc.userDoc.readSessions().entries.map((e) => e.id),
+    );
+    expect(reloaded.sort()).toEqual([...ids, late.id].sort());
+    const fresh = new Y.Doc();
+    const replica = connectReplica(server.url, compactUser, { doc: fresh });
+    try {
+      await synced(replica);
+      expect(new UserDoc(fresh).readSessions().entries).toHaveLength(11);
+    } finally {
+      replica.destroy();
+    }
+  });
+});
