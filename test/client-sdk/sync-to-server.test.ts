@@ -195,6 +195,17 @@ describeEachStore('client SDK ↔ sync server', (store) => {
       'coding_sessions rows',
     );
 
+    // A second device syncs, then is offline during the purge, still capturing.
+    const laggardDir = path.join(dir, 'laggard');
+    const laggard = await client(user, laggardDir);
+    await waitForHistory(laggard, (p) => p.sessions.length === 1);
+    await laggard.close();
+    open.splice(open.indexOf(laggard), 1);
+    const offline = await createMindfulClient({ dataDir: laggardDir, userId: user.id });
+    await captureDay(offline, DAY + 3 * 86_400_000, 22, 1);
+    expect((await offline.history()).sessions).toHaveLength(2);
+    await offline.close();
+
     const wiped = device.events.once('wiped');
     const purge = await fetch(`${server.url}/api/privacy/purge?scope=data`, {
       method: 'DELETE',
@@ -217,5 +228,22 @@ describeEachStore('client SDK ↔ sync server', (store) => {
     expect(reopened.generation).toBe(generation);
     await waitForStatus(reopened, 'synced');
     expect((await reopened.history()).sessions).toEqual([]);
+
+    // The laggard comes back with the old generation: told to wipe before any sync, it holds
+    // nothing of the purged data afterwards and sends none of it.
+    const back = await createMindfulClient({
+      dataDir: laggardDir,
+      userId: user.id,
+      serverUrl: server.url,
+      auth: { getToken: () => Promise.resolve(user.token) },
+    });
+    open.push(back);
+    const backWiped = await back.events.once('wiped');
+    expect(backWiped).toEqual({ generation, reason: 'purge' });
+    await waitForStatus(back, 'synced');
+    expect((await back.history()).sessions).toEqual([]);
+    expect(back.doc.readSessions().entries).toEqual([]);
+    expect(reopened.doc.readSessions().entries).toEqual([]);
+    expect(await rows(user.id)).toEqual([]);
   });
 });
