@@ -50,7 +50,7 @@ describeEachStore('randomised convergence through the real server', (store) => {
 
 async function runScenario(
   server: RunningServer,
-  pool: import('pg').Pool,
+  pool: Pool,
   seed: number,
 ): Promise<void> {
   const random = prng(seed);
