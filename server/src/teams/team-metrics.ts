@@ -32,7 +32,7 @@ interface RefreshScope {
   byDays: boolean;
 }
 
-function memberSessionsSql(scope: RefreshScope): string {
+function memberSessionsSql(scope: RefreshScope, withFlow: boolean): string {
   const periods = `CASE WHEN jsonb_typeof(cs.flow_state_periods) = 'array'
                         THEN cs.flow_state_periods ELSE '[]'::jsonb END`;
   return `
@@ -46,39 +46,64 @@ function memberSessionsSql(scope: RefreshScope): string {
              FROM unnest($2::date[]) AS d),`
         : ''
     }
-    member_sessions AS (
+    -- Materialised when it carries flow: the per-session jsonb sum is then
+    -- taken once, below the aggregates, instead of dragging the jsonb through a sort.
+    member_sessions AS ${withFlow ? 'MATERIALIZED' : ''} (
       SELECT st.team_id, cs.user_id,
              (cs.start_time AT TIME ZONE 'UTC')::date AS day,
              extract(hour FROM cs.start_time AT TIME ZONE 'UTC')::smallint AS hour,
              cs.focus_score::float8 AS focus,
              cs.total_duration_ms::float8 AS duration_ms,
              COALESCE(cs.interruption_count, 0) AS interruptions,
-             jsonb_array_length(${periods}) AS flow_periods,
-             COALESCE((
-               SELECT sum(GREATEST(LEAST((p->>'duration_ms')::numeric, ${MAX_PERIOD_MS}), 0))
-               FROM jsonb_array_elements(${periods}) AS p
-               WHERE jsonb_typeof(p->'duration_ms') = 'number'
-             ), 0)::float8 AS flow_ms
+             ${
+               withFlow
+                 ? `jsonb_array_length(${periods}) AS flow_periods,
+                    COALESCE((
+                      SELECT sum(GREATEST(LEAST((p->>'duration_ms')::numeric, ${MAX_PERIOD_MS}), 0))
+                      FROM jsonb_array_elements(${periods}) AS p
+                      WHERE jsonb_typeof(p->'duration_ms') = 'number'
+                    ), 0)::float8 AS flow_ms`
+                 : '0 AS flow_periods, 0::float8 AS flow_ms'
+             }
       FROM scope_teams st
       JOIN team_members tm ON tm.team_id = st.team_id AND tm.data_sharing_consent
-      JOIN coding_sessions cs ON cs.user_id = tm.user_id
-      ${scope.byDays ? 'JOIN scope_days sd ON cs.start_time >= sd.lo AND cs.start_time < sd.hi' : ''}
+      ${
+        // Per member and day, a LATERAL probe of (user_id, start_time); OFFSET 0
+        // keeps the planner from flattening it into a scan of every session.
+        scope.byDays
+          ? `CROSS JOIN scope_days sd
+             CROSS JOIN LATERAL (SELECT * FROM coding_sessions c
+                                 WHERE c.user_id = tm.user_id
+                                   AND c.start_time >= sd.lo AND c.start_time < sd.hi
+                                 OFFSET 0) cs`
+          : 'JOIN coding_sessions cs ON cs.user_id = tm.user_id'
+      }
     )`;
 }
 
 function dailyRefreshSql(scope: RefreshScope): string {
   return `
-    WITH ${memberSessionsSql(scope)},
+    WITH ${memberSessionsSql(scope, true)},
+    -- Per member first, then per day: two hash aggregates, where a
+    -- count(DISTINCT user_id) would sort every session row.
+    per_member AS (
+      SELECT team_id, day, user_id, count(*) AS n,
+             sum(focus) AS focus_sum, count(focus) AS focus_n,
+             sum(duration_ms) AS duration_sum, count(duration_ms) AS duration_n,
+             sum(flow_periods) AS periods, sum(flow_ms) AS flow_ms,
+             sum(interruptions) AS interruptions
+      FROM member_sessions GROUP BY team_id, day, user_id
+    ),
     agg AS (
       SELECT team_id, day,
-             count(DISTINCT user_id)::int AS contributors,
-             count(*)::int AS session_count,
-             avg(focus) AS average_focus,
-             avg(duration_ms) / 60000.0 AS average_session_minutes,
-             avg(flow_periods)::float8 AS flow_periods,
-             avg(flow_ms) / 60000.0 AS flow_minutes,
+             count(*)::int AS contributors,
+             sum(n)::int AS session_count,
+             sum(focus_sum) / NULLIF(sum(focus_n), 0) AS average_focus,
+             sum(duration_sum) / NULLIF(sum(duration_n), 0) / 60000.0 AS average_session_minutes,
+             (sum(periods) / sum(n))::float8 AS flow_periods,
+             sum(flow_ms) / sum(n) / 60000.0 AS flow_minutes,
              sum(interruptions)::int AS interruptions
-      FROM member_sessions GROUP BY team_id, day
+      FROM per_member GROUP BY team_id, day
     ),
     upserted AS (
       INSERT INTO team_daily_metrics AS t (team_id, date, contributors, session_count,
@@ -103,14 +128,19 @@ function dailyRefreshSql(scope: RefreshScope): string {
 
 function hourlyRefreshSql(scope: RefreshScope): string {
   return `
-    WITH ${memberSessionsSql(scope)},
+    WITH ${memberSessionsSql(scope, false)},
+    per_member AS (
+      SELECT team_id, day, hour, user_id, count(*) AS n,
+             sum(focus) AS focus_sum, count(focus) AS focus_n, sum(interruptions) AS interruptions
+      FROM member_sessions GROUP BY team_id, day, hour, user_id
+    ),
     agg AS (
       SELECT team_id, day, hour,
-             count(DISTINCT user_id)::int AS contributors,
-             count(*)::int AS session_count,
-             avg(focus) AS average_focus,
+             count(*)::int AS contributors,
+             sum(n)::int AS session_count,
+             sum(focus_sum) / NULLIF(sum(focus_n), 0) AS average_focus,
              sum(interruptions)::int AS interruptions
-      FROM member_sessions GROUP BY team_id, day, hour
+      FROM per_member GROUP BY team_id, day, hour
     ),
     upserted AS (
       INSERT INTO team_hourly_metrics AS t (team_id, date, hour, contributors, session_count,
@@ -197,8 +227,29 @@ export async function refreshTeamMetricsForUser(
 
 /** Recomputes every stored aggregate of one team from its consenting members' sessions. */
 export async function recomputeTeam(client: pg.ClientBase, teamId: string): Promise<void> {
-  await client.query(SQL.team.daily, [teamId]);
-  await client.query(SQL.team.hourly, [teamId]);
+  await withoutJit(client, async () => {
+    await client.query(SQL.team.daily, [teamId]);
+    await client.query(SQL.team.hourly, [teamId]);
+  });
+}
+
+/**
+ * A full recompute's plan is costly enough to trigger PostgreSQL's JIT, whose
+ * compilation took longer (≈1–2 s) than it saved on the benchmark team. The
+ * setting is restored afterwards: the connection goes back to a shared pool.
+ */
+async function withoutJit(client: pg.ClientBase, work: () => Promise<void>): Promise<void> {
+  const { rows } = await client.query<{ jit: string }>(
+    `SELECT current_setting('jit', true) AS jit`,
+  );
+  const previous = rows[0]?.jit;
+  if (previous !== 'on') return work();
+  await client.query(`SELECT set_config('jit', 'off', false)`);
+  try {
+    await work();
+  } finally {
+    await client.query(`SELECT set_config('jit', $1, false)`, [previous]);
+  }
 }
 
 /**
