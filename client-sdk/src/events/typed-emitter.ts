@@ -2,8 +2,9 @@
 export type EventMap = Record<string, unknown>;
 
 /**
- * A tiny synchronous event emitter typed by an {@link EventMap}. A throwing listener does not stop
- * the others (the SDK emits from socket and database callbacks, where a throw would be lost).
+ * A tiny synchronous event emitter typed by an {@link EventMap}. A throwing listener is reported
+ * on the console and does not stop the others (the SDK emits from socket and database callbacks,
+ * where a throw would be lost or crash the process).
  *
  * @example
  * const events = new TypedEmitter<{ status: 'offline' | 'synced' }>();
@@ -47,10 +48,9 @@ export class TypedEmitter<E extends EventMap> {
       try {
         (listener as (value: E[K]) => void)(value);
       } catch (error) {
-        // A listener's bug must not break the SDK's own flow; surface it without throwing.
-        queueMicrotask(() => {
-          throw error;
-        });
+        // A listener's bug must not break the SDK's own flow (nor crash the extension host):
+        // report it and go on with the other listeners.
+        console.error(`Mindful client: a '${String(event)}' listener threw`, error);
       }
     }
   }
