@@ -4,6 +4,7 @@ import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, startTestServer, type TestUser } from '../helpers/test-server';
 import { recomputeTeam, refreshTeamMetricsForUser } from '../../server/src/teams/team-metrics';
+import { lastCompleteWeekStart, teamJobs } from '../../server/src/teams/team-jobs';
 
 interface SeedSession {
   start: string;
@@ -467,5 +468,37 @@ describeEachStore('teams over real HTTP', (store) => {
       alerts: [],
       skipped: { reason: 'too_few_members', evaluated_members: 2, min_group_size: 3 },
     });
+  });
+
+  it('the scheduled jobs recompute every team and check the last complete week once', async () => {
+    expect(lastCompleteWeekStart(new Date('2024-06-12T08:00:00Z'))).toBe('2024-06-03'); // a Wednesday
+    expect(lastCompleteWeekStart(new Date('2024-06-10T00:30:00Z'))).toBe('2024-06-03'); // a Monday
+    const users = await Promise.all([1, 2, 3].map(() => signUp(server.url)));
+    const teamId = await newTeam(users[0], users.slice(1));
+    for (const user of users) await consent(user, teamId, true);
+    for (const user of users) {
+      await insertSessions(user, [
+        { start: '2024-06-08T12:00:00Z', minutes: 60, focus: 0.5 }, // Saturday
+      ]);
+    }
+    const [refresh, burnout] = teamJobs(server.ctx, () => new Date('2024-06-12T08:00:00Z'));
+    expect(await server.ctx.jobs.runNow(refresh)).toEqual({ ran: true });
+    const [day] = await dailyMetrics(users[0], teamId, '2024-06-08', '2024-06-08');
+    expect(day).toMatchObject({ contributors: 3, session_count: 3 });
+
+    expect(await server.ctx.jobs.runNow(burnout)).toEqual({ ran: true });
+    const alerts = async () =>
+      (
+        await store().pool.query(
+          'SELECT rule, week_start::text AS week_start, affected_members FROM team_alerts WHERE team_id = $1',
+          [teamId],
+        )
+      ).rows;
+    expect(await alerts()).toEqual([
+      { rule: 'weekend_work', week_start: '2024-06-03', affected_members: 3 },
+    ]);
+    // A second tick in the same week finds the week checked and adds nothing.
+    await server.ctx.jobs.runNow(burnout);
+    expect(await alerts()).toHaveLength(1);
   });
 });
