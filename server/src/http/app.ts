@@ -6,6 +6,7 @@ import type { AppContext } from '../context';
 import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
 import { flowRoutes } from '../flow/flow-routes';
+import { privacyRoutes } from '../privacy/privacy-routes';
 import { sessionRoutes } from '../sessions/session-routes';
 import { teamRoutes } from '../teams/team-routes';
 
@@ -38,7 +39,10 @@ export function createApp(ctx: AppContext): express.Express {
       await ctx.db.pool.query('SELECT 1');
       res.json({ status: 'ok' });
     } catch {
-      res.status(503).json({ status: 'unavailable', ...errorBody('unavailable', 'The database does not answer') });
+      res.status(503).json({
+        status: 'unavailable',
+        ...errorBody('unavailable', 'The database does not answer'),
+      });
     }
   });
 
@@ -69,9 +73,10 @@ export function createApp(ctx: AppContext): express.Express {
       timezone: user.timezone,
     });
   });
+  api.use('/teams', teamRoutes(ctx));
   api.use('/sessions', sessionRoutes(ctx));
   api.use('/flow', flowRoutes(ctx));
-  api.use('/teams', teamRoutes(ctx));
+  api.use('/privacy', privacyRoutes(ctx));
   app.use('/api', api);
 
   app.use(notFoundHandler);
