@@ -249,11 +249,20 @@ describe('materialisation and privacy (in memory)', () => {
 
   it('captures no project path when tracking is off, and syncs paths and raw rhythm only when allowed', async () => {
     await client.updateSettings({ track_project_names: false });
-    const hidden = await client.startSession({ startTime: now, projectPath: '/secret/project' });
+    const hidden = await client.startSession({
+      startTime: now,
+      projectPath: '/secret/project',
+      environment: { workspace_files: 120 },
+    });
     await client.endSession(now + 1000);
-    expect((await client.history()).sessions.find((s) => s.id === hidden)!.project_path).toBeNull();
+    const local = (await client.history()).sessions.find((s) => s.id === hidden)!;
+    expect(local.project_path).toBeNull();
+    // Environment data is captured, answered locally, and kept out of the synced document.
+    expect(local.environment_data).toEqual({ workspace_files: 120 });
+    expect(client.doc.getSession(hidden)!.environment_data).toBeNull();
 
     await client.updateSettings({
+      sync_environment_data: true,
       track_project_names: true,
       sync_project_paths: true,
       sync_raw_keystrokes: true,
@@ -261,6 +270,7 @@ describe('materialisation and privacy (in memory)', () => {
     const shared = await client.startSession({
       startTime: now + 2000,
       projectPath: '/shared/project',
+      environment: { workspace_files: 7 },
     });
     for (let i = 1; i <= 20; i++) {
       await client.recordActivity({
@@ -277,7 +287,10 @@ describe('materialisation and privacy (in memory)', () => {
     const inFlow = await client.currentFlow();
     expect(inFlow).toMatchObject({ sessionId: shared, inFlow: true });
     await client.endSession(now + 2000 + 21 * 30_000);
-    expect(client.doc.getSession(shared)!.project_path).toBe('/shared/project');
+    expect(client.doc.getSession(shared)!).toMatchObject({
+      project_path: '/shared/project',
+      environment_data: { workspace_files: 7 },
+    });
     const states = client.doc.readFlowStates().entries.filter((f) => f.session_id === shared);
     expect(states.length).toBeGreaterThan(0);
     expect(states.every((f) => f.end_time !== null)).toBe(true);
