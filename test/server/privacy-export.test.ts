@@ -157,6 +157,30 @@ describeEachStore('privacy export and settings', (store) => {
     replica.destroy();
   });
 
+  it('turning team sharing off withdraws consent in every team', async () => {
+    const user = await signUp(server.url);
+    await q(`UPDATE users SET subscription_tier = 'team' WHERE id = $1`, [user.id]);
+    const team = (await (
+      await authedFetch(server.url, user.token, '/api/teams', {
+        method: 'POST',
+        body: { name: 'Sharers' },
+      })
+    ).json()) as { id: string };
+    await authedFetch(server.url, user.token, `/api/teams/${team.id}/consent`, {
+      method: 'PUT',
+      body: { data_sharing_consent: true },
+    });
+    const consent = async () =>
+      (await q('SELECT data_sharing_consent FROM team_members WHERE user_id = $1', [user.id]))
+        .rows[0].data_sharing_consent;
+    expect(await consent()).toBe(true);
+    await authedFetch(server.url, user.token, '/api/privacy/settings', {
+      method: 'PUT',
+      body: { share_with_teams: false },
+    });
+    expect(await consent()).toBe(false);
+  });
+
   it('a project path the user did not allow to leave the device never reaches the document or the tables', async () => {
     const user = await signUp(server.url);
     const doc = new Y.Doc();
