@@ -2,21 +2,43 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
-  'fs', 'fs/*', 'node:*', 'net', 'http', 'https', 'child_process', 'os', 'path',
-  'pg', 'pg-*', 'ws', 'express', '@electric-sql/*', 'better-auth', 'better-auth/*', 'pino',
-  'y-websocket', '@mindful/server', '@mindful/client-sdk',
+  'fs',
+  'fs/*',
+  'node:*',
+  'net',
+  'http',
+  'https',
+  'child_process',
+  'os',
+  'path',
+  'pg',
+  'pg-*',
+  'ws',
+  'express',
+  '@electric-sql/*',
+  'better-auth',
+  'better-auth/*',
+  'pino',
+  'y-websocket',
+  '@mindful/server',
+  '@mindful/client-sdk',
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.mindful/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.mindful/**', '.tmp/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -24,21 +46,48 @@ export default tseslint.config(
     // The pure core: no I/O, no shell packages.
     files: ['shared/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ioModules, message: 'shared/ is the pure core: no I/O imports.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ioModules, message: 'shared/ is the pure core: no I/O imports.' }] },
+      ],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'shared/ does no I/O.' }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'shared/ takes time as an argument.' }, { object: 'Math', property: 'random', message: 'shared/ takes randomness as an argument.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'shared/ takes time as an argument.' },
+        { object: 'Math', property: 'random', message: 'shared/ takes randomness as an argument.' },
+      ],
     },
   },
   {
     files: ['server/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@mindful/client-sdk', '**/client-sdk/**'], message: 'server and client-sdk never import each other.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@mindful/client-sdk', '**/client-sdk/**'],
+              message: 'server and client-sdk never import each other.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['client-sdk/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@mindful/server', '**/server/**'], message: 'server and client-sdk never import each other.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@mindful/server', '**/server/**'],
+              message: 'server and client-sdk never import each other.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
