@@ -19,7 +19,7 @@ import pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
-import { UserDoc, userDocName } from '@mindful/shared';
+import { userDocName } from '@mindful/shared';
 import {
   createLogger,
   openDatabase,
