@@ -1,13 +1,13 @@
 import type { FlowInput } from '../schemas/flow-input';
-import { median } from './descriptive-stats';
-import type { PersonalBaseline } from './personal-baseline';
+import { median, quantile } from './descriptive-stats';
+import { BASELINE_STATISTICS, type PersonalBaseline } from './personal-baseline';
 import { intervalStats } from './rhythm';
 
 /** How much history a baseline needs before it is trusted. */
 export const BASELINE_MINIMUMS = {
-  /** Intervals per statistics window (like the detector's ring buffer, but fixed chunks). */
-  windowSize: 50,
-  /** Full windows needed (10 × 50 = 500 keystrokes, a few minutes of typing). */
+  /** Intervals per statistics window: the detector's ring buffer, in fixed chunks. */
+  windowSize: BASELINE_STATISTICS.windowSize,
+  /** Full windows needed (10 × 100 = 1000 keystrokes, a few minutes of typing). */
   windows: 10,
   /** Updates with a usable keystroke rate needed. */
   rateSamples: 10,
@@ -17,9 +17,11 @@ export const BASELINE_MINIMUMS = {
 const RATE_GAP_MS = 5 * 60_000;
 
 /**
- * Learns a person's typing baseline from their own past flow inputs (oldest first): the median
- * over 50-interval windows of the mean interval and CoV, and the median keystrokes per minute
- * between consecutive updates. Medians make it robust to a few odd windows (a long think).
+ * Learns a person's typing baseline from their own past flow inputs (oldest first), over
+ * 100-interval windows (the detector's buffer): the steady-typing pace (10th percentile of window
+ * means — their steady stretches, since pauses inflate most windows), the ordinary irregularity
+ * (median window CoV, pauses included, the same statistic the population reference is), and the
+ * median keystrokes per minute between consecutive updates. See {@link BASELINE_STATISTICS}.
  * Returns null when there is too little history ({@link BASELINE_MINIMUMS}); the detector then
  * uses the population reference.
  *
@@ -57,11 +59,13 @@ export function computeBaseline(history: readonly FlowInput[]): PersonalBaseline
     prevTs = h.timestamp;
   }
   if (means.length < M.windows || rates.length < M.rateSamples) return null;
-  const cov = median(covs);
+  const S = BASELINE_STATISTICS;
+  const pace = quantile(means, S.paceQuantile);
+  const cov = quantile(covs, S.covQuantile);
   const rate = median(rates);
-  if (!(cov > 0) || !(rate > 0)) return null;
+  if (!(pace > 0) || !(cov > 0) || !(rate > 0)) return null;
   return {
-    meanIntervalMs: median(means),
+    meanIntervalMs: pace,
     intervalCov: cov,
     keystrokesPerMinute: rate,
     sampleCount: total,

@@ -4,9 +4,17 @@
  * beats fixed thresholds; a slow, steady typist should not look "distracted".
  */
 export interface PersonalBaseline {
-  /** Typical (median over windows) mean keystroke interval, ms. */
+  /**
+   * Steady-typing pace, ms: a low percentile ({@link BASELINE_STATISTICS}) of the mean interval
+   * of the person's history windows — their steady stretches, not the pause-inflated median.
+   * Mapped onto the seed's reference pace (240 ms).
+   */
   readonly meanIntervalMs: number;
-  /** Typical (median over windows) coefficient of variation of keystroke intervals. */
+  /**
+   * Ordinary irregularity: the median coefficient of variation of the person's history windows
+   * (pauses included, as in the detector's live statistics). Mapped onto the population's value
+   * of the same statistic, {@link POPULATION_BASELINE}.intervalCov.
+   */
   readonly intervalCov: number;
   /** Typical keystrokes per minute of wall-clock time while active. */
   readonly keystrokesPerMinute: number;
@@ -15,19 +23,41 @@ export interface PersonalBaseline {
 }
 
 /**
+ * How `computeBaseline` summarises history, so that person and population are compared on the
+ * same statistic (comparing a pause-inflated personal CoV with a steady-typing reference was what
+ * made calibration flag nearly everything as flow).
+ *
+ * - `windowSize` 100: the detector's ring buffer (`bufferCapacity`), so the reference is the same
+ *   statistic as the live one.
+ * - `paceQuantile` 0.1: steady-typing pace is the 10th percentile of window means. On the
+ *   synthetic population its median is ≈ 240 ms, the seed's reference pace.
+ * - `covQuantile` 0.5: ordinary irregularity is the median window CoV.
+ */
+export const BASELINE_STATISTICS = {
+  windowSize: 100,
+  paceQuantile: 0.1,
+  covQuantile: 0.5,
+} as const;
+
+/**
  * Population reference the seed's fixed thresholds were written for. A person's baseline is
- * mapped onto it: their typical mean interval is scaled to {@link POPULATION_BASELINE.meanIntervalMs}.
+ * mapped onto it, so a person at the reference keeps the seed's thresholds exactly.
  *
  * - `meanIntervalMs` 240: Dhakal et al. 2018, "Observations on typing from 136 million
- *   keystrokes" (CHI), mean inter-key interval 238.7 ms.
- * - `intervalCov` 0.45: a typical within-person CoV mapped just under the seed's "steady"
- *   threshold (0.5), so typing at one's usual steadiness counts as steady. A design choice.
+ *   keystrokes" (CHI), mean inter-key interval 238.7 ms; the person's steady-typing pace
+ *   ({@link BASELINE_STATISTICS}) is mapped onto it, so a steady 450-ms typist is judged like a
+ *   steady 240-ms typist.
+ * - `intervalCov` 1.9: the population median of the person statistic (median CoV of
+ *   100-interval windows, pauses included), measured on the synthetic training population
+ *   (shared/model/README.md). An **assumption** until measured on real typing. A person more
+ *   irregular than that has their CoV scaled down (their usual pauses are not held against them),
+ *   a steadier person has it scaled up (flow must be steadier than their own ordinary typing).
  * - `keystrokesPerMinute` 60: assumed typical programming activity (programmers type in bursts,
  *   far below transcription speed). An assumption, see shared/model/README.md.
  */
 export const POPULATION_BASELINE: PersonalBaseline = {
   meanIntervalMs: 240,
-  intervalCov: 0.45,
+  intervalCov: 1.9,
   keystrokesPerMinute: 60,
   sampleCount: 0,
 };
@@ -41,7 +71,9 @@ export function clamp(x: number, lo: number, hi: number): number {
 }
 
 /**
- * Factor that maps this person's interval statistics onto the population reference.
+ * Factors that map this person's live interval statistics onto the population reference the
+ * seed's thresholds are written for: mean × 240 / steady pace, CoV × 1.9 / ordinary CoV, each
+ * clamped to {@link BASELINE_SCALE_LIMITS}. No baseline → 1 and 1 (the seed, untouched).
  *
  * @example
  * ```ts
