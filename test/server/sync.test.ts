@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
@@ -134,6 +135,69 @@ describeEachStore('sync socket with real y-websocket providers', (store) => {
 
     const current = open(server.url, user, { generation: 3 });
     await synced(current);
+  });
+
+  it('tells an offline replica of a deleted account to wipe (4410) from the tombstone alone', async () => {
+    const gone = randomUUID();
+    const docName = userDocName(gone);
+    await store().pool.query(
+      `INSERT INTO purge_tombstones (subject_hash, generation, scope) VALUES ($1, 2, 'all')`,
+      [createHash('sha256').update(docName).digest('hex')],
+    );
+    const stale = open(
+      server.url,
+      { id: gone, token: 'token-of-a-deleted-account' },
+      { generation: 1 },
+    );
+    expect(await closedWith(stale)).toEqual({ code: 4410, reason: 'generation=2' });
+    const current = open(
+      server.url,
+      { id: gone, token: 'token-of-a-deleted-account' },
+      { generation: 2 },
+    );
+    expect((await closedWith(current)).code).toBe(4401);
+  });
+
+  it('relays awareness between replicas', async () => {
+    const user = await signUp(server.url);
+    const a = open(server.url, user);
+    const b = open(server.url, user);
+    await Promise.all([synced(a), synced(b)]);
+    a.awareness.setLocalStateField('device', 'laptop');
+    await waitFor(
+      () => b.awareness.getStates().get(a.doc.clientID)?.device === 'laptop',
+      'b to see the awareness of a',
+    );
+  });
+
+  it('unloads an idle document and reloads it from the log', async () => {
+    const idleServer = await startSyncServer(store(), { idleUnloadMs: 100 });
+    try {
+      const user = await signUp(idleServer.url);
+      const replica = connectReplica(idleServer.url, user);
+      await synced(replica);
+      const entry = sessionEntry();
+      new UserDoc(replica.doc).putSession(entry);
+      await waitFor(
+        () => idleServer.ctx.registry.metrics.updatesPersisted > 0,
+        'the update to be logged',
+      );
+      replica.destroy();
+      await waitFor(
+        () => idleServer.ctx.registry.loadedCount === 0,
+        'the idle document to be unloaded',
+      );
+      expect(idleServer.ctx.registry.metrics.documentsUnloaded).toBeGreaterThan(0);
+      const again = connectReplica(idleServer.url, user, { doc: new Y.Doc() });
+      try {
+        await synced(again);
+        expect(new UserDoc(again.doc).getSession(entry.id)).toEqual(entry);
+      } finally {
+        again.destroy();
+      }
+    } finally {
+      await idleServer.close();
+    }
   });
 
   it('evict closes connected replicas with 4410 at once', async () => {
