@@ -86,6 +86,30 @@ describeEachStore('sync socket under hostile input', (store) => {
     }
   });
 
+  it('accepts the session cookie only without a foreign Origin (no cross-site socket hijacking)', async () => {
+    const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: user.email, password: user.password }),
+    });
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    expect(cookie).toContain('session_token');
+    const url = `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}`;
+    const firstEvent = (ws: WebSocket) =>
+      new Promise<string>((resolve) => {
+        ws.once('message', () => resolve('synced'));
+        ws.once('close', (code) => resolve(`closed ${code}`));
+      });
+    const foreign = new WebSocket(url, { headers: { cookie, origin: 'https://evil.example' } });
+    expect(await firstEvent(foreign)).toBe('closed 4401');
+    const native = new WebSocket(url, { headers: { cookie } });
+    expect(await firstEvent(native)).toBe('synced');
+    native.close();
+  });
+
   it('compacts the log into one snapshot without losing an update and a restart reloads it', async () => {
     const compactUser = await signUp(server.url);
     const docName = userDocName(compactUser.id);

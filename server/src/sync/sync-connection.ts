@@ -42,6 +42,8 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
 
 interface ConnectionDeps {
   auth: Auth;
+  /** Origins whose pages may use the dashboard's session cookie on the socket. */
+  cookieOrigins: ReadonlySet<string>;
   registry: DocumentRegistry;
   log: Logger;
   limits: ConnectionLimits;
@@ -194,6 +196,10 @@ export class SyncConnection implements DocumentPeer {
     const token = url.searchParams.get('token');
     try {
       if (token) return await userFromToken(this.deps.auth, token);
+      // Browsers send cookies on cross-site WebSocket upgrades (no CORS here):
+      // a cookie counts only from a trusted origin, a bearer header from anywhere.
+      const origin = req.headers.origin;
+      if (!req.headers.authorization && origin && !this.deps.cookieOrigins.has(origin)) return null;
       return await userFromHeaders(this.deps.auth, fromNodeHeaders(req.headers));
     } catch (error) {
       this.deps.log.warn({ err: error }, 'sync authentication failed');

@@ -25,7 +25,15 @@ export function startSync(
 ): { close(): Promise<void> } {
   const socket = attachSyncSocket(
     httpServer,
-    { auth: ctx.auth, registry: ctx.registry, log: ctx.log },
+    {
+      auth: ctx.auth,
+      registry: ctx.registry,
+      log: ctx.log,
+      cookieOrigins: new Set([
+        ...ctx.config.trustedOrigins,
+        ...(ctx.config.baseUrl ? [new URL(ctx.config.baseUrl).origin] : []),
+      ]),
+    },
     options.limits,
   );
   if (options.scheduleJobs ?? true) {

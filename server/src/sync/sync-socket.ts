@@ -25,7 +25,7 @@ export interface SyncSocket {
  */
 export function attachSyncSocket(
   httpServer: http.Server,
-  deps: { auth: Auth; registry: DocumentRegistry; log: Logger },
+  deps: { auth: Auth; registry: DocumentRegistry; log: Logger; cookieOrigins: ReadonlySet<string> },
   limits: Partial<ConnectionLimits> = {},
 ): SyncSocket {
   const resolved = { ...DEFAULT_LIMITS, ...limits };
