@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { median, type PersonalBaseline } from '@mindful/shared';
+import { median, POPULATION_BASELINE, type PersonalBaseline } from '@mindful/shared';
 import type { FieldCipher } from '../privacy/cipher';
 import { placeOf } from '../privacy/cipher';
 
@@ -15,6 +15,12 @@ const CACHE_MS = 10 * 60_000;
  * ended sessions (raw intervals are not kept without consent, so the shared
  * `computeBaseline` over raw inputs is for the device; this is the server's
  * equivalent from summaries). Null (population reference) with too little history.
+ *
+ * Only the pace is personal here. Flow periods are a person's steady
+ * stretches, so their median mean interval stands for the steady-typing pace
+ * the shared baseline defines; their CoV is not the ordinary, pause-including
+ * irregularity the baseline's `intervalCov` means, so the population value is
+ * kept for it (a flow-only CoV would make the server stricter than the device).
  */
 export class UserBaselines {
   private readonly cache = new Map<string, { at: number; baseline: PersonalBaseline | null }>();
@@ -48,7 +54,6 @@ export class UserBaselines {
       [userId],
     );
     const means: number[] = [];
-    const covs: number[] = [];
     for (const row of flows) {
       try {
         const rhythm = this.cipher.decryptJson<{
@@ -57,7 +62,6 @@ export class UserBaselines {
         }>(row.typing_rhythm_data, placeOf('flow_states', 'typing_rhythm_data', row.id));
         if ((rhythm.mean_interval_ms ?? 0) > 0 && (rhythm.coefficient_of_variation ?? 0) > 0) {
           means.push(rhythm.mean_interval_ms!);
-          covs.push(rhythm.coefficient_of_variation!);
         }
       } catch {
         // An unreadable summary only makes the baseline rest on fewer samples.
@@ -69,7 +73,7 @@ export class UserBaselines {
     if (means.length < MIN_FLOW_STATES || rates.length < MIN_SESSIONS) return null;
     return {
       meanIntervalMs: median(means),
-      intervalCov: median(covs),
+      intervalCov: POPULATION_BASELINE.intervalCov,
       keystrokesPerMinute: median(rates),
       sampleCount: means.length,
     };
