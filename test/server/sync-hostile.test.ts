@@ -110,6 +110,37 @@ describeEachStore('sync socket under hostile input', (store) => {
     native.close();
   });
 
+  it('loses nothing written while compaction runs (only the merged rows are deleted)', async () => {
+    const busy = await signUp(server.url);
+    const docName = userDocName(busy.id);
+    const ids: string[] = [];
+    const put = async () => {
+      const entry = sessionEntry();
+      ids.push(entry.id);
+      await server.ctx.registry.write(busy.id, (doc) => doc.putSession(entry));
+    };
+    for (let i = 0; i < 5; i++) await put();
+    const { rows } = await store().pool.query(
+      'SELECT generation FROM crdt_documents WHERE doc_name = $1',
+      [docName],
+    );
+    const compactions = Array.from({ length: 3 }, async () => {
+      const client = await store().pool.connect();
+      try {
+        return await compactDocument(client, server.ctx.cipher, docName, rows[0].generation);
+      } finally {
+        client.release();
+      }
+    });
+    const writes = Array.from({ length: 20 }, () => put());
+    await Promise.all([...compactions, ...writes]);
+    await server.ctx.registry.evict(docName, 1);
+    const reloaded = await server.ctx.registry.use(busy.id, async (doc) =>
+      doc.userDoc.readSessions().entries.map((e) => e.id),
+    );
+    expect(reloaded.sort()).toEqual([...ids].sort());
+  });
+
   it('compacts the log into one snapshot without losing an update and a restart reloads it', async () => {
     const compactUser = await signUp(server.url);
     const docName = userDocName(compactUser.id);
