@@ -30,7 +30,8 @@ export function startChildServer(
     cwd: ROOT,
     env: {
       ...inherited,
-      NODE_ENV: 'test',
+      // development, not test: the jobs and the start-up reconciliation catch-up run as in production.
+      NODE_ENV: 'development',
       PORT: '0',
       HOST: '127.0.0.1',
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,

@@ -220,6 +220,28 @@ describeEachStore('reconciler with hostile documents', (store) => {
     }
   });
 
+  it('catches up at start-up on documents whose log is ahead of their rows (crash before reconciling)', async () => {
+    const user = await signUp(server.url);
+    const entry = sessionEntry({ keystrokes: 9 });
+    // Logged, but this server's reconciliation is debounced for 10 s: as if it died now.
+    await server.ctx.registry.write(user.id, (doc) => doc.putSession(entry));
+    expect(await rowsOf(user.id)).toEqual([]);
+    const restarted = await startSyncServer(store());
+    try {
+      expect(await restarted.ctx.registry.reconcilePending()).toBeGreaterThanOrEqual(1);
+      expect(await rowsOf(user.id)).toEqual([{ id: entry.id, keystrokes: 9 }]);
+      // Reconciled documents are not picked up again.
+      const { rows } = await store().pool.query(
+        `SELECT d.reconciled_update_id >= (SELECT MAX(id) FROM crdt_updates u WHERE u.doc_name = d.doc_name) AS done
+         FROM crdt_documents d WHERE d.user_id = $1`,
+        [user.id],
+      );
+      expect(rows).toEqual([{ done: true }]);
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('survives hostile entries sent over the socket by a real replica', async () => {
     const user = await signUp(server.url);
     const doc = new Y.Doc();

@@ -176,15 +176,39 @@ export class DocumentRegistry {
     this.live.clear();
   }
 
+  /**
+   * Reconciles documents whose log is ahead of their rows (the server died
+   * between logging an update and reconciling it). Idempotent, so several
+   * instances may run it at once; it needs no advisory lock (and must not hold
+   * a connection while the registry uses the pool: PGlite has only one).
+   * @returns how many documents were reconciled.
+   */
+  async reconcilePending(limit = 100): Promise<number> {
+    let done = 0;
+    for (const { docName, userId } of await this.updateLog.unreconciled(limit)) {
+      if (this.closed) break;
+      const doc = await this.acquire(docName, userId);
+      try {
+        await this.runReconcile(doc, true);
+        done++;
+      } finally {
+        this.release(doc);
+      }
+    }
+    return done;
+  }
+
   private async load(docName: string, userId: string): Promise<LiveDocument> {
     const generation = await this.updateLog.ensureDocument(docName, userId);
     const { updates, skipped } = await this.updateLog.load(docName, generation);
+    const lastLoggedId = updates.length > 0 ? updates[updates.length - 1]!.id : '0';
     const doc = new LiveDocument(docName, userId, generation, {
       log: this.updateLog,
       metrics: this.metrics,
       persisted: (d) => this.scheduleReconcile(d),
       failed: (d, error) => this.failed(d, error),
     });
+    doc.lastLoggedId = lastLoggedId;
     let unreadable = skipped;
     Y.transact(
       doc.ydoc,

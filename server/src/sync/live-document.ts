@@ -63,6 +63,8 @@ export class LiveDocument {
    * may be missing entries, so the reconciler must not delete rows for them.
    */
   loadIncomplete = false;
+  /** Newest log id whose update the in-memory state holds (memory is never behind the log). */
+  lastLoggedId = '0';
 
   private queue: Operation[] = [];
   private draining = false;
@@ -187,7 +189,12 @@ export class LiveDocument {
       const merged =
         produced.length === 1 ? produced[0]!.update : Y.mergeUpdates(produced.map((p) => p.update));
       try {
-        await this.hooks.log.append(this.docName, this.userId, this.generation, merged);
+        this.lastLoggedId = await this.hooks.log.append(
+          this.docName,
+          this.userId,
+          this.generation,
+          merged,
+        );
       } catch (error) {
         for (const op of applied) op.fail(error);
         this.hooks.failed(this, error);

@@ -86,6 +86,8 @@ export class Reconciler {
     this.countRejected(doc, [...sessions.rejected, ...flowStates.rejected]);
     const sessionKeys = [...doc.userDoc.sessions.keys()].filter((k) => UUID.test(k));
     const flowKeys = [...doc.userDoc.flowStates.keys()].filter((k) => UUID.test(k));
+    // Read with the state above: everything up to this log id is in it.
+    const coveredId = doc.lastLoggedId;
 
     const nextSessions = new Map(doc.reconciled);
     const nextFlows = new Map(doc.reconciledFlowStates);
@@ -140,6 +142,11 @@ export class Reconciler {
         settings,
       });
       if (changedDates.size > 0) await this.notify(client, doc.userId, [...changedDates].sort());
+      await client.query(
+        `UPDATE crdt_documents SET reconciled_update_id = GREATEST(reconciled_update_id, $2::bigint)
+         WHERE doc_name = $1`,
+        [doc.docName, coveredId],
+      );
     });
     replace(doc.reconciled, nextSessions);
     replace(doc.reconciledFlowStates, nextFlows);

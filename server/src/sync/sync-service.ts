@@ -10,6 +10,8 @@ export interface SyncOptions {
   limits?: Partial<ConnectionLimits>;
   /** Run the scheduled jobs (compaction); off in tests, which run them directly. */
   scheduleJobs?: boolean;
+  /** How often documents left unreconciled by a crash are looked for (also once at start; with the jobs). */
+  catchUpEveryMs?: number;
 }
 
 /**
@@ -40,8 +42,21 @@ export function startSync(
     ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
     ctx.jobs.add(insightsJob());
   }
+  // Catch up on reconciliation a crash left behind, now and then periodically.
+  let catchUp: Promise<unknown> = Promise.resolve();
+  const runCatchUp = () => {
+    catchUp = ctx.registry.reconcilePending().catch((error: unknown) => {
+      ctx.log.error({ err: error }, 'catching up on reconciliation failed; will retry');
+    });
+  };
+  const timer = setInterval(runCatchUp, options.catchUpEveryMs ?? 5 * 60_000);
+  timer.unref();
+  if (options.scheduleJobs ?? true) runCatchUp();
+  else clearInterval(timer);
   return {
     async close() {
+      clearInterval(timer);
+      await catchUp;
       await socket.close();
       await ctx.registry.close();
     },

@@ -128,17 +128,42 @@ export class UpdateLog {
     userId: string,
     generation: number,
     update: Uint8Array,
-  ): Promise<void> {
+  ): Promise<string> {
     const payload = this.cipher.encrypt(update, updatePlace(docName, generation));
-    const result = await this.pool.query(
+    const result = await this.pool.query<{ id: string }>(
       `INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
        SELECT doc_name, $2, generation, 'update', $4, $5 FROM crdt_documents
-       WHERE doc_name = $1 AND generation = $3`,
+       WHERE doc_name = $1 AND generation = $3
+       RETURNING id::text AS id`,
       [docName, userId, generation, payload, update.byteLength],
     );
-    if (result.rowCount !== 1) {
+    const id = result.rows[0]?.id;
+    if (id === undefined) {
       throw new GenerationMovedError(docName, generation, await this.currentGeneration(docName));
     }
+    return id;
+  }
+
+  /** The newest log id of the document (what its in-memory state covers once loaded). */
+  async lastId(docName: string, generation: number): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT COALESCE(MAX(id), 0)::text AS id FROM crdt_updates WHERE doc_name = $1 AND generation = $2`,
+      [docName, generation],
+    );
+    return rows[0]?.id ?? '0';
+  }
+
+  /** Documents whose log holds updates newer than their last reconciliation. */
+  async unreconciled(limit: number): Promise<{ docName: string; userId: string }[]> {
+    const { rows } = await this.pool.query<{ doc_name: string; user_id: string }>(
+      `SELECT d.doc_name, d.user_id::text AS user_id FROM crdt_documents d
+       WHERE EXISTS (SELECT 1 FROM crdt_updates u
+                     WHERE u.doc_name = d.doc_name AND u.generation = d.generation
+                       AND u.id > d.reconciled_update_id)
+       LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ docName: row.doc_name, userId: row.user_id }));
   }
 
   /** Seals a snapshot for storage (compaction writes it in its own transaction). */
