@@ -6,6 +6,14 @@ import { encodeAwareness, encodeSyncStep2, encodeSyncUpdate } from './protocol';
 import type { SyncMetrics } from './sync-metrics';
 import type { UpdateLog } from './update-log';
 
+/** The document was closed (evicted, unloaded on failure, or shut down) before the work ran. */
+export class DocumentClosedError extends Error {
+  constructor(readonly docName: string) {
+    super(`Document ${docName} was closed; retry`);
+    this.name = 'DocumentClosedError';
+  }
+}
+
 /** A connected replica, as the document sees it. */
 export interface DocumentPeer {
   send(frame: Uint8Array): void;
@@ -122,8 +130,7 @@ export class LiveDocument {
     this.dead = true;
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     this.reconcileTimer = null;
-    for (const op of this.queue.splice(0))
-      op.fail(new Error(`Document ${this.docName} was closed`));
+    for (const op of this.queue.splice(0)) op.fail(new DocumentClosedError(this.docName));
     for (const peer of [...this.peers]) peer.close(code, reason);
     this.peers.clear();
     this.awareness.off('update', this.onAwareness);
@@ -141,7 +148,7 @@ export class LiveDocument {
   }
 
   private enqueue<T>(origin: DocumentPeer | null, run: () => T): Promise<T> {
-    if (this.dead) return Promise.reject(new Error(`Document ${this.docName} was closed`));
+    if (this.dead) return Promise.reject(new DocumentClosedError(this.docName));
     this.lastActive = Date.now();
     return new Promise<T>((resolve, reject) => {
       let result: T;

@@ -32,12 +32,18 @@ export interface ConnectionLimits {
   maxQueuedBytes: number;
 }
 
+/**
+ * Defaults. The message limit is 16 MiB, not 1: a replica's sync step 2 carries
+ * everything the server lacks in one message (a new device's first sync of a
+ * long offline history is routinely over 1 MiB), and a limit below it would
+ * close that replica on every reconnect, for ever.
+ */
 export const DEFAULT_LIMITS: ConnectionLimits = {
-  maxMessageBytes: 1024 * 1024,
+  maxMessageBytes: 16 * 1024 * 1024,
   burstMessages: 500,
   messagesPerSecond: 200,
   maxQueuedMessages: 256,
-  maxQueuedBytes: 4 * 1024 * 1024,
+  maxQueuedBytes: 32 * 1024 * 1024,
 };
 
 interface ConnectionDeps {
