@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { UserDoc } from '@mindful/shared';
+import * as Y from 'yjs';
+import { UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
@@ -215,6 +216,11 @@ describeEachStore('sessions over REST', (store) => {
         activity(0, { keystrokes: 7 }),
       );
       expect(response.status).toBe(200);
+      // Already in the log when the answer arrives: replay the log alone.
+      const { updates } = await server.ctx.registry.updateLog.load(userDocName(user.id), 1);
+      const replayed = new Y.Doc();
+      for (const entry of updates) Y.applyUpdate(replayed, entry.update);
+      expect(new UserDoc(replayed).getSession(session.id)?.keystrokes).toBe(7);
       await waitFor(
         () => new UserDoc(replica.doc).getSession(session.id)?.keystrokes === 7,
         'the replica to see the update',
