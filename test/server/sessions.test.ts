@@ -4,7 +4,8 @@ import { UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
-import { connectReplica, startSyncServer, synced, waitFor } from './sync-helpers';
+import { insightsJob } from '../../server/src/insights/insights-job';
+import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
 
 const SESSION_FIELDS = [
   'id',
@@ -252,5 +253,61 @@ describeEachStore('sessions over REST', (store) => {
     expect(patterns).toHaveProperty('session_count');
     const insights = await (await call('/api/flow/insights')).json();
     expect(Array.isArray(insights.insights)).toBe(true);
+  });
+
+  it('precomputes user_insights in the job and serves them', async () => {
+    const analyst = await signUp(server.url);
+    // Recent days: patterns look back over the last months only.
+    const today = new Date();
+    const firstDay = Date.UTC(
+      today.getUTCFullYear(),
+      today.getUTCMonth(),
+      today.getUTCDate() - 20,
+      9,
+    );
+    await server.ctx.registry.write(analyst.id, (doc) => {
+      for (let day = 0; day < 12; day++) {
+        const start = firstDay + day * 86_400_000;
+        const iso = (ms: number) => new Date(ms).toISOString();
+        doc.putSession(
+          sessionEntry({
+            start_time: iso(start),
+            end_time: iso(start + 90 * 60_000),
+            total_duration_ms: 90 * 60_000,
+            active_duration_ms: 80 * 60_000,
+            focus_score: 0.8,
+            updated_at: iso(start + 90 * 60_000),
+            flow_state_periods: [
+              {
+                start_time: iso(start + 10 * 60_000),
+                end_time: iso(start + 50 * 60_000),
+                duration_ms: 40 * 60_000,
+                intensity: 0.8,
+                recovery_time_ms: null,
+              },
+            ],
+          }),
+        );
+      }
+    });
+    await server.ctx.registry.reconcileNow(analyst.id);
+    const outcome = await server.ctx.jobs.runNow(insightsJob());
+    expect(outcome).toEqual({ ran: true });
+    const { rows } = await store().pool.query(
+      'SELECT insight_type FROM user_insights WHERE user_id = $1 AND is_active',
+      [analyst.id],
+    );
+    expect(rows.map((r) => r.insight_type)).toContain('peak_hours');
+    const served = await (await call('/api/flow/insights', 'GET', undefined, analyst)).json();
+    expect(served.insights.map((i: { insight_type: string }) => i.insight_type).sort()).toEqual(
+      rows.map((r) => r.insight_type).sort(),
+    );
+    expect(served.insights[0]).toMatchObject({
+      confidence_score: expect.any(Number),
+      date_range_start: new Date(firstDay).toISOString().slice(0, 10),
+      date_range_end: new Date(firstDay + 11 * 86_400_000).toISOString().slice(0, 10),
+    });
+    const patterns = await (await call('/api/flow/patterns', 'GET', undefined, analyst)).json();
+    expect(patterns).toMatchObject({ session_count: 12, peak_hours_of_day: [9] });
   });
 });
