@@ -94,6 +94,8 @@ export function clientGeneration(raw: string | null): number {
 export class SyncConnection implements DocumentPeer {
   readonly awarenessIds = new Set<number>();
   private doc: LiveDocument | null = null;
+  /** Frames are queued until the document is loaded, step 1 is sent and the queue is drained. */
+  private ready = false;
   private queued: Uint8Array[] = [];
   private queuedBytes = 0;
   private closed = false;
@@ -118,6 +120,8 @@ export class SyncConnection implements DocumentPeer {
     try {
       await this.openUnsafe(req, url);
     } catch (error) {
+      // Closed meanwhile (the peer left, or its document was evicted): nothing went wrong.
+      if (this.closed) return;
       this.deps.log.error({ err: error }, 'could not open a sync connection');
       this.close(CloseCodes.internalError);
     }
@@ -193,8 +197,10 @@ export class SyncConnection implements DocumentPeer {
     if (states.length > 0) {
       this.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, states)));
     }
+    // Synchronous from here: no frame can slip in between the queued ones.
     const queued = this.queued;
     this.queued = [];
+    this.ready = true;
     for (const frame of queued) this.handle(frame);
   }
 
@@ -229,7 +235,7 @@ export class SyncConnection implements DocumentPeer {
         this.reject(CloseCodes.messageTooLarge);
         return;
       }
-      if (!this.doc) {
+      if (!this.ready) {
         this.queuedBytes += frame.byteLength;
         if (
           this.queued.length >= this.deps.limits.maxQueuedMessages ||
