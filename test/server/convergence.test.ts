@@ -48,11 +48,7 @@ describeEachStore('randomised convergence through the real server', (store) => {
   }
 });
 
-async function runScenario(
-  server: RunningServer,
-  pool: Pool,
-  seed: number,
-): Promise<void> {
+async function runScenario(server: RunningServer, pool: Pool, seed: number): Promise<void> {
   const random = prng(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
   const user: TestUser = await signUp(server.url);
