@@ -184,6 +184,12 @@ export class SyncConnection implements DocumentPeer {
       doc = await registry.acquire(docName, user.id);
     }
     try {
+      // A purge may have committed between the check above and the load: the
+      // loaded generation is authoritative, and old state must not enter it.
+      if (generation < doc.generation) {
+        this.close(CloseCodes.generationGone, generationReason(doc.generation));
+        return;
+      }
       if (this.closed || doc.dead) return;
       doc.peers.add(this);
       this.doc = doc;
