@@ -5,3 +5,22 @@ export { FieldCipher, DecryptionError, placeOf, keyId } from './privacy/cipher';
 export { createLogger } from './log/logger';
 export { startServer, type RunningServer, type StartOptions } from './server';
 export type { AppContext } from './context';
+export { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
+export { CloseCodes, type CloseCode } from './sync/close-codes';
+export { compactDocument, compactionJob } from './sync/compaction';
+export type { ReconciledListener } from './sync/reconciler';
+export { subjectHash, updatePlace } from './sync/update-log';
+export { withAdvisoryLock } from './jobs/advisory-lock';
+export { JobScheduler, type ScheduledJob } from './jobs/scheduler';
+export { purgeUser, PURGE_SCOPES, type PurgeScope, type PurgeOutcome } from './privacy/purge';
+export { reencryptStaleValues } from './privacy/reencrypt';
+export { retentionJob, findExpiredSessions, expireSessions } from './privacy/retention';
+export { ENCRYPTED_COLUMNS, type EncryptedColumn } from './privacy/encrypted-columns';
+export { userDataColumns, type UserColumn } from './privacy/user-data-tables';
+export { EXPORT_SECTIONS } from './privacy/user-export';
+export {
+  recomputeTeam,
+  recomputeAllTeams,
+  refreshTeamMetricsForUser,
+  consentingTeamIdsOf,
+} from './teams/team-metrics';

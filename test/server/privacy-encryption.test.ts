@@ -1,8 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DecryptionError, FieldCipher, keyId, placeOf, type RunningServer } from '@mindful/server';
-import { reencryptStaleValues } from '../../server/src/privacy/reencrypt';
-import { ENCRYPTED_COLUMNS } from '../../server/src/privacy/encrypted-columns';
+import {
+  DecryptionError,
+  FieldCipher,
+  keyId,
+  placeOf,
+  type RunningServer,
+  reencryptStaleValues,
+  ENCRYPTED_COLUMNS,
+} from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp } from '../helpers/test-server';
 import { startSyncServer, waitFor } from './sync-helpers';

@@ -1,10 +1,7 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UserDoc, userDocName } from '@mindful/shared';
-import type { RunningServer } from '@mindful/server';
-import { subjectHash } from '../../server/src/sync/update-log';
-import { userDataColumns } from '../../server/src/privacy/user-data-tables';
-import { recomputeTeam } from '../../server/src/teams/team-metrics';
+import { type RunningServer, subjectHash, userDataColumns, recomputeTeam } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
 import {

@@ -1,8 +1,7 @@
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UserDoc } from '@mindful/shared';
-import type { RunningServer } from '@mindful/server';
-import { retentionJob } from '../../server/src/privacy/retention';
+import { type RunningServer, retentionJob } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp } from '../helpers/test-server';
 import { connectReplica, startSyncServer, synced, waitFor } from './sync-helpers';
