@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createAuth } from './auth/auth';
+import { attachSessionCache } from './auth/current-user';
 import type { Config } from './config/config';
 import { resolveSecrets } from './config/secrets';
 import type { AppContext } from './context';
@@ -67,6 +68,7 @@ export async function startServer({
     jobs: new JobScheduler(db.pool, log),
     registry: new DocumentRegistry(db.pool, cipher, log, sync?.registry),
   };
+  attachSessionCache(ctx.auth, config.authSessionCacheMs);
   // Team aggregates follow each reconciled change of a consenting member.
   ctx.registry.onReconciled((client, userId, changedDates) =>
     refreshTeamMetricsForUser(client, userId, changedDates),

@@ -2,6 +2,7 @@ import type { Request as ExpressRequest, RequestHandler } from 'express';
 import { fromNodeHeaders } from 'better-auth/node';
 import { errorBody, HttpError } from '../http/errors';
 import type { Auth } from './auth';
+import { sessionCacheOf } from './current-user';
 
 /**
  * Serves better-auth's routes (`/api/auth/*`) and rewrites its error bodies
@@ -12,6 +13,15 @@ export function authRoutes(auth: Auth, bodyLimitBytes: number): RequestHandler {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     const body = hasBody ? new Uint8Array(await readBody(req, bodyLimitBytes)) : undefined;
     const url = new URL(req.originalUrl, `${req.protocol}://${req.headers.host ?? 'localhost'}`);
+    // Any change made through the auth routes (sign-out, revocations, password
+    // or account changes) may end sessions: this instance forgets the caller's.
+    const bearer = req.headers.authorization;
+    if (hasBody && bearer) {
+      const cache = sessionCacheOf(auth);
+      const known = cache?.get(bearer);
+      if (known) cache?.forgetUser(known.id);
+      else cache?.forgetCredential(bearer);
+    }
     const response = await auth.handler(
       new Request(url, { method: req.method, headers: fromNodeHeaders(req.headers), body }),
     );

@@ -3,6 +3,7 @@ import { fromNodeHeaders } from 'better-auth/node';
 import type { SubscriptionTier } from '../config/config';
 import { unauthorized } from '../http/errors';
 import type { Auth } from './auth';
+import { SessionCache } from './session-cache';
 
 /** The signed-in user a request acts for. */
 export interface AuthenticatedUser {
@@ -13,24 +14,42 @@ export interface AuthenticatedUser {
   timezone: string;
 }
 
+const caches = new WeakMap<Auth, SessionCache<AuthenticatedUser>>();
+
+/** Gives an auth instance its verified-token cache (see {@link SessionCache}). */
+export function attachSessionCache(auth: Auth, ttlMs: number): void {
+  caches.set(auth, new SessionCache<AuthenticatedUser>(ttlMs));
+}
+
+/** The auth instance's token cache: sign-out and purge make it forget. */
+export function sessionCacheOf(auth: Auth): SessionCache<AuthenticatedUser> | undefined {
+  return caches.get(auth);
+}
+
 /** Resolves a session from request headers (bearer token or cookie); null when there is none. */
 export async function userFromHeaders(
   auth: Auth,
   headers: Headers,
 ): Promise<AuthenticatedUser | null> {
+  const bearer = headers.get('authorization');
+  const cache = bearer ? caches.get(auth) : undefined;
+  const cached = bearer ? cache?.get(bearer) : undefined;
+  if (cached) return cached;
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
-  const user = session.user as typeof session.user & {
+  const found = session.user as typeof session.user & {
     subscriptionTier?: string;
     timezone?: string;
   };
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    subscriptionTier: (user.subscriptionTier ?? 'free') as SubscriptionTier,
-    timezone: user.timezone ?? 'UTC',
+  const user: AuthenticatedUser = {
+    id: found.id,
+    email: found.email,
+    name: found.name,
+    subscriptionTier: (found.subscriptionTier ?? 'free') as SubscriptionTier,
+    timezone: found.timezone ?? 'UTC',
   };
+  if (bearer) cache?.set(bearer, user, new Date(session.session.expiresAt));
+  return user;
 }
 
 /** Resolves a bare bearer token (the sync socket's `?token=`). */

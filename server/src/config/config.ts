@@ -43,6 +43,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+  AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
 });
 
 /** Everything the server reads from its environment, validated. */
@@ -62,6 +63,8 @@ export interface Config {
   teamMinGroupSize: number;
   logLevel: string;
   authRateLimit: { max: number; windowSeconds: number };
+  /** How long a verified bearer token is remembered (0: verify every request). */
+  authSessionCacheMs: number;
 }
 
 /**
@@ -111,5 +114,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     teamMinGroupSize: e.TEAM_MIN_GROUP_SIZE,
     logLevel: e.LOG_LEVEL,
     authRateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_S },
+    authSessionCacheMs: e.AUTH_SESSION_CACHE_MS,
   };
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { privacySettingsPatchSchema, userDocName, type PrivacySettings } from '@mindful/shared';
-import { currentUser } from '../auth/current-user';
+import { currentUser, sessionCacheOf } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { inTransaction } from '../db/database';
 import { parseInput } from '../http/validate';
@@ -58,6 +58,7 @@ export function privacyRoutes(ctx: AppContext): Router {
     const user = currentUser(res);
     const { scope } = parseInput(purgeQuerySchema, req.query, 'query string');
     const outcome = await purgeUser(ctx.db.pool, user.id, scope);
+    if (scope === 'all') sessionCacheOf(ctx.auth)?.forgetUser(user.id);
     await ctx.registry.evict(userDocName(user.id), outcome.generation);
     ctx.log.info({ scope, teams: outcome.teamsRecomputed }, 'user data purged');
     res.json({ status: 'purged', scope, generation: outcome.generation });

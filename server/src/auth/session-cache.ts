@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A short-lived memory of bearer tokens that better-auth already verified.
+ * Verifying costs a signature check and two queries per request, most of a
+ * session update's cost; the extension sends one every few seconds with the
+ * same token. Entries live `ttlMs` at most and never past the session's own
+ * expiry; sign-out and purge forget them at once on this instance. Another
+ * instance may accept a signed-out token for up to `ttlMs` (set 0 to disable).
+ */
+export class SessionCache<U extends { id: string }> {
+  private readonly entries = new Map<string, { user: U; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  get(credential: string, now = Date.now()): U | undefined {
+    if (this.ttlMs <= 0) return undefined;
+    const key = keyOf(credential);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry.user;
+  }
+
+  set(credential: string, user: U, sessionExpiresAt: Date, now = Date.now()): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= this.maxEntries) {
+      // Oldest first: Map keeps insertion order.
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    const until = Math.min(now + this.ttlMs, sessionExpiresAt.getTime());
+    this.entries.set(keyOf(credential), { user, until });
+  }
+
+  forgetCredential(credential: string): void {
+    this.entries.delete(keyOf(credential));
+  }
+
+  forgetUser(userId: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.user.id === userId) this.entries.delete(key);
+    }
+  }
+}
+
+// Tokens are kept hashed, so a heap dump does not hand them out.
+function keyOf(credential: string): string {
+  return createHash('sha256').update(credential).digest('base64url');
+}

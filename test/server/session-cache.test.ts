@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { SessionCache } from '../../server/src/auth/session-cache';
+
+describe('SessionCache', () => {
+  const user = { id: 'u1' };
+  const far = new Date(Date.now() + 3_600_000);
+
+  it('remembers a verified token for the TTL only, and never past the session expiry', () => {
+    const cache = new SessionCache<typeof user>(1_000);
+    cache.set('Bearer a', user, far, 0);
+    expect(cache.get('Bearer a', 999)).toBe(user);
+    expect(cache.get('Bearer a', 1_000)).toBeUndefined();
+    cache.set('Bearer b', user, new Date(500), 0);
+    expect(cache.get('Bearer b', 600)).toBeUndefined();
+  });
+
+  it('forgets one credential, or every credential of a user', () => {
+    const cache = new SessionCache<typeof user>(10_000);
+    cache.set('Bearer a', user, far);
+    cache.set('Bearer b', user, far);
+    cache.set('Bearer c', { id: 'u2' }, far);
+    cache.forgetCredential('Bearer a');
+    expect(cache.get('Bearer a')).toBeUndefined();
+    cache.forgetUser('u1');
+    expect(cache.get('Bearer b')).toBeUndefined();
+    expect(cache.get('Bearer c')).toEqual({ id: 'u2' });
+  });
+
+  it('is off with a TTL of 0 and bounded in size', () => {
+    const off = new SessionCache<typeof user>(0);
+    off.set('Bearer a', user, far);
+    expect(off.get('Bearer a')).toBeUndefined();
+    const small = new SessionCache<typeof user>(10_000, 2);
+    small.set('1', user, far);
+    small.set('2', user, far);
+    small.set('3', user, far);
+    expect(small.get('1')).toBeUndefined();
+    expect(small.get('3')).toBe(user);
+  });
+});
