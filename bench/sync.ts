@@ -8,6 +8,7 @@
 // Store: PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, a fresh database
 // is created and dropped) or in-memory PGlite.
 //   npx tsx bench/sync.ts          (node --expose-gc --import tsx bench/sync.ts for exact memory)
+import { createScratchDatabase } from '../test/helpers/scratch-database';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -15,7 +16,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
@@ -63,22 +64,13 @@ async function openStore(): Promise<{ db: Database; dispose(): Promise<void> }> 
     const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
     return { db, dispose: () => db.close() };
   }
-  const name = `mc_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 20 });
+  const scratch = await createScratchDatabase(adminUrl, 'mc_bench');
+  const db = await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 20 });
   return {
     db,
     async dispose() {
       await db.close();
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await scratch.drop();
     },
   };
 }

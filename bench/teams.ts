@@ -3,7 +3,7 @@
 // reconciler runs per changed session, each next to a plain count over the
 // same rows measured in the same process.
 //   npx tsx bench/teams.ts   (BENCH_DATABASE_URL or TEST_DATABASE_URL)
-import { randomBytes } from 'node:crypto';
+import { createScratchDatabase } from '../test/helpers/scratch-database';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrate } from '../server/src/db/migrate';
@@ -72,13 +72,8 @@ export async function benchTeams(): Promise<void> {
     console.log('teams bench skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL (PostgreSQL)');
     return;
   }
-  const name = `mc_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  const scratch = await createScratchDatabase(adminUrl, 'mc_bench');
+  const pool = new pg.Pool({ connectionString: scratch.url, max: 2 });
   try {
     await migrate(pool);
     const client = await pool.connect();
@@ -100,8 +95,7 @@ export async function benchTeams(): Promise<void> {
     }
   } finally {
     await pool.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   }
 }
 

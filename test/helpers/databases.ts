@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { migrate, openDatabase, type Database } from '@mindful/server';
+import { createScratchDatabase } from './scratch-database';
 
 /** The central-store engines the suite runs against. */
 export type StoreKind = 'pglite' | 'postgres';
@@ -39,20 +38,9 @@ export async function openTestDatabase(
   } else {
     const adminUrl = process.env.TEST_DATABASE_URL;
     if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `mc_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    db = await openDatabase({ kind: 'postgres', url: url.toString(), maxConnections: 10 });
-    drop = async () => {
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    };
+    const scratch = await createScratchDatabase(adminUrl);
+    db = await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 10 });
+    drop = scratch.drop;
   }
   if (migrated) await migrate(db.pool);
   return {

@@ -1,7 +1,8 @@
+import { createScratchDatabase } from '../helpers/scratch-database';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -19,23 +20,8 @@ async function freshStore(
     const dir = await mkdtemp(path.join(tmpdir(), 'mc-crash-'));
     return { env: { DATA_DIR: dir }, dispose: () => rm(dir, { recursive: true, force: true }) };
   }
-  const adminUrl = process.env.TEST_DATABASE_URL!;
-  const name = `mc_crash_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    async dispose() {
-      const dropper = new pg.Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    },
-  };
+  const scratch = await createScratchDatabase(process.env.TEST_DATABASE_URL!, 'mc_crash');
+  return { env: { DATABASE_URL: scratch.url }, dispose: scratch.drop };
 }
 
 const TOTAL = 120;
