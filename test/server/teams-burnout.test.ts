@@ -12,7 +12,7 @@ import {
   toWallIntervals,
   UnknownTimeZoneError,
   zoneOffsetMs,
-} from '../../server/src/teams/burnout/zoned-time';
+} from '../../server/src/time/zoned-time';
 
 /** The week under test: Monday 3 June 2024 to Sunday 9 June 2024 (local days). */
 const WEEK = { start: '2024-06-03' };

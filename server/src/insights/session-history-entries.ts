@@ -1,3 +1,4 @@
+import { zoneOffsetMs } from '../time/zoned-time';
 import type pg from 'pg';
 import type { SessionHistoryEntry } from '@mindful/shared';
 import type { Queryable } from '../sync/update-log';
@@ -61,18 +62,7 @@ export async function loadSessionHistory(
 /** The offset east of UTC, in minutes, of an IANA time zone at `at` (0 for an unknown zone). */
 export function utcOffsetMinutes(timeZone: string, at = new Date()): number {
   try {
-    const parts = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    }).formatToParts(at);
-    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-    const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-    return Math.round((local - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+    return Math.round(zoneOffsetMs(at.getTime(), timeZone) / 60_000);
   } catch {
     return 0;
   }

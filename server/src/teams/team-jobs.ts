@@ -1,7 +1,7 @@
 import type { AppContext } from '../context';
 import type { ScheduledJob } from '../jobs/scheduler';
 import { runTeamBurnoutCheck } from './burnout/run-team-check';
-import { addDays } from './burnout/zoned-time';
+import { addDays } from '../time/zoned-time';
 import { recomputeAllTeams } from './team-metrics';
 
 /** How often the full aggregate refresh runs; the reconciler keeps days current in between. */

@@ -1,5 +1,5 @@
 import type { BurnoutThresholds } from './thresholds';
-import { dayStartWall, weekdayOf } from './zoned-time';
+import { dayStartWall, weekdayOf } from '../../time/zoned-time';
 import { minutesOutside, wallWorkByDay, type MemberWork } from './member-work';
 
 /**

@@ -1,5 +1,5 @@
 import type { BurnoutThresholds } from './thresholds';
-import { addDays, toWallMs, wallDate } from './zoned-time';
+import { addDays, toWallMs, wallDate } from '../../time/zoned-time';
 import type { MemberWork } from './member-work';
 
 /** A member's focus trend over the days ending on the week's last day. */

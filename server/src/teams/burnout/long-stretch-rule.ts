@@ -1,5 +1,5 @@
 import type { BurnoutThresholds } from './thresholds';
-import { toWallMs, wallDate } from './zoned-time';
+import { toWallMs, wallDate } from '../../time/zoned-time';
 import { workStretches, type MemberWork } from './member-work';
 
 /**

@@ -1,4 +1,4 @@
-import { addDays, splitByDay, toWallIntervals, type WallInterval } from './zoned-time';
+import { addDays, splitByDay, toWallIntervals, type WallInterval } from '../../time/zoned-time';
 
 /** One session of a member, as the burnout rules see it (real instants, ms since epoch). */
 export interface WorkSession {

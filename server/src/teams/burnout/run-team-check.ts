@@ -9,7 +9,7 @@ import {
   mergeThresholds,
   type BurnoutThresholdsInput,
 } from './thresholds';
-import { addDays, UnknownTimeZoneError, zoneOffsetMs } from './zoned-time';
+import { addDays, UnknownTimeZoneError, zoneOffsetMs } from '../../time/zoned-time';
 
 /** What a burnout run produced: the stored alerts, or why there are none. */
 export interface BurnoutRunResult {

@@ -1,5 +1,5 @@
 import type { BurnoutThresholds } from './thresholds';
-import { weekdayOf } from './zoned-time';
+import { weekdayOf } from '../../time/zoned-time';
 import { totalMinutes, wallWorkByDay, type MemberWork } from './member-work';
 
 /** Local weekend days of `days` on which the member worked at least `weekendMinMinutes`. */
