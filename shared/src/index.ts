@@ -30,6 +30,7 @@ export {
   FLOW_INPUT_LIMITS,
   flowStateDataSchema,
   parseFlowInput,
+  fromFlowStateDataWire,
   toFlowStateDataWire,
   toFlowInputIssues,
 } from './schemas/flow-input';

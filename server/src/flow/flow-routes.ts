@@ -6,7 +6,7 @@ import {
   flowStateDataSchema,
   generateInsights,
   toFlowStateResultWire,
-  type FlowInput,
+  fromFlowStateDataWire,
 } from '@mindful/shared';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
@@ -29,14 +29,7 @@ export function flowRoutes(ctx: AppContext): express.Router {
   router.post('/detect', (req, res) => {
     const user = currentUser(res);
     const d = parseInput(flowStateDataSchema, req.body);
-    const input: FlowInput = {
-      keystrokeIntervals: d.keystroke_intervals,
-      contextSwitches: d.context_switches,
-      errorEvents: d.error_events,
-      windowFocusDuration: d.window_focus_duration,
-      fileModifications: d.file_modifications,
-      timestamp: d.timestamp,
-    };
+    const input = fromFlowStateDataWire(d);
     const key = `${user.id}:${d.session_id ?? ''}`;
     let detector = detectors.get(key);
     if (detector) detectors.delete(key);

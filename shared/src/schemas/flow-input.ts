@@ -107,7 +107,11 @@ export function toFlowInputIssues(error: z.ZodError): FlowInputIssue[] {
 export function parseFlowInput(raw: unknown): FlowInput {
   const parsed = flowStateDataSchema.safeParse(raw);
   if (!parsed.success) throw new FlowInputError('flow input', toFlowInputIssues(parsed.error));
-  const d = parsed.data;
+  return fromFlowStateDataWire(parsed.data);
+}
+
+/** Maps validated wire data (snake_case) to the internal {@link FlowInput}. */
+export function fromFlowStateDataWire(d: FlowStateDataWire): FlowInput {
   return {
     ...(d.session_id === undefined ? {} : { sessionId: d.session_id }),
     keystrokeIntervals: d.keystroke_intervals,
