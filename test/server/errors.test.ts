@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger, startServer, type RunningServer } from '@mindful/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, openDatabase, startServer, type RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, testConfig } from '../helpers/test-server';
 
@@ -87,5 +87,25 @@ describeEachStore('errors and logs', (store) => {
     expect(logs).not.toContain(user.token.split('.')[0]);
     expect(logs).not.toContain('very secret password 42');
     for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
+});
+
+describe('health when the database is gone', () => {
+  it('/healthz answers 503 in the API error shape once the store stops answering', async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const config = testConfig();
+    const server = await startServer({ config, log: createLogger('silent'), database: db });
+    try {
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      await db.close();
+      const response = await fetch(`${server.url}/healthz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({
+        status: 'unavailable',
+        error: { code: 'unavailable' },
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
