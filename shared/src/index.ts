@@ -94,15 +94,38 @@ export {
 export type { RecommendationContext } from './flow/recommendations';
 
 // Sessions, patterns, insights
-export { sessionActivityUpdateSchema, parseSessionActivityUpdate } from './flow/session-activity';
-export type { SessionActivityUpdate, SessionActivityUpdateWire } from './flow/session-activity';
 export {
-  summarizeSession,
-  activityToFlowInput,
+  sessionActivityUpdateSchema,
+  parseSessionActivityUpdate,
+  fromSessionActivityWire,
+  hasActivity,
+} from './flow/session-activity';
+export type { SessionActivityUpdate, SessionActivityUpdateWire } from './flow/session-activity';
+export { summarizeSession, activityToFlowInput } from './flow/session-summary';
+/**
+ * The session summary as a pure incremental fold, shared by `summarizeSession` (batch), the SDK's
+ * running summary and the server's REST sessions: {@link startAccumulator} (optionally from a
+ * {@link seedFromColumns} seed), {@link accumulate} per update, {@link summaryColumns} to read.
+ */
+export {
+  startAccumulator,
+  accumulate,
+  summaryColumns,
+  seedFromColumns,
+  interruptionCount,
+  DEFAULT_SUMMARY_LIMITS,
   IDLE_THRESHOLD_MS,
   MAX_ERROR_RATE,
   UNKNOWN_LANGUAGE,
-} from './flow/session-summary';
+} from './flow/session-accumulator';
+export type {
+  SessionAccumulator,
+  AccumulatorSeed,
+  AccumulateOptions,
+  SummaryLimits,
+  SessionMetricColumns,
+  StoredSessionColumns,
+} from './flow/session-accumulator';
 export type { SessionSummary, SessionSummaryInput } from './flow/session-summary';
 export {
   computePersonalPatterns,

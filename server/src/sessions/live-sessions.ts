@@ -1,12 +1,15 @@
 import {
   FlowDetector,
-  UNKNOWN_LANGUAGE,
+  seedFromColumns,
   type IntervalStats,
   type PersonalBaseline,
   type SessionEntry,
 } from '@mindful/shared';
 
-/** The server-side state of a session being captured over REST. */
+/**
+ * The server-side state of a session being captured over REST: its detector, and the part of the
+ * shared session accumulator the entry's columns do not hold (see `applyActivity`).
+ */
 export interface LiveSession {
   userId: string;
   sessionId: string;
@@ -62,17 +65,16 @@ export class LiveSessions {
       return found;
     }
     this.evict(now);
-    const active = entry.active_duration_ms ?? 0;
-    const languages = Object.entries(entry.language_breakdown);
+    // total_duration_ms is the last update's timestamp minus the start (client clock).
+    const seed = seedFromColumns(Date.parse(entry.start_time), entry);
     const live: LiveSession = {
       userId,
       sessionId: entry.id,
       detector: new FlowDetector({ baseline }),
-      // total_duration_ms is the last update's timestamp minus the start (client clock).
-      prevActivity: Date.parse(entry.start_time) + (entry.total_duration_ms ?? 0),
-      language: languages.length > 0 ? languages[languages.length - 1]![0] : UNKNOWN_LANGUAGE,
-      weightedScore: (entry.focus_score ?? 0) * active,
-      errors: Math.round((entry.error_rate ?? 0) * (active / 60_000)),
+      prevActivity: seed.lastActivityMs,
+      language: seed.language,
+      weightedScore: seed.weightedScore,
+      errors: seed.errors,
       errorsInPeriod: 0,
       rhythm: null,
       lastUsed: now,

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
   DOC_LIMITS,
-  IDLE_THRESHOLD_MS,
-  UNKNOWN_LANGUAGE,
+  accumulate,
+  interruptionCount,
   intervalStats,
+  startAccumulator,
+  summaryColumns,
   type FlowPeriod,
   type FlowPeriodEntry,
   type FlowStateEntry,
@@ -11,11 +13,17 @@ import {
   type PrivacySettings,
   type SessionActivityUpdate,
   type SessionEntry,
+  type SummaryLimits,
 } from '@mindful/shared';
 import type { LiveSession } from './live-sessions';
 
-/** Largest error rate the document schema accepts (errors per active minute). */
-const MAX_DOC_ERROR_RATE = 999.9999;
+/** The document's bounds on a session entry (its error rate: errors per active minute). */
+const ENTRY_LIMITS: SummaryLimits = {
+  maxDurationMs: DOC_LIMITS.maxDurationMs,
+  maxCounter: DOC_LIMITS.maxCounter,
+  maxLanguages: DOC_LIMITS.maxLanguages,
+  maxErrorRate: 999.9999,
+};
 
 /**
  * A stable flow-state id for the n-th period of a session (a UUID-shaped hash),
@@ -72,23 +80,13 @@ export function flowStateEntries(
   });
 }
 
-function hasActivity(u: SessionActivityUpdate): boolean {
-  return (
-    u.keystrokes > 0 ||
-    u.keystrokeIntervals.length > 0 ||
-    u.fileModifications > 0 ||
-    u.linesAdded > 0 ||
-    u.linesDeleted > 0
-  );
-}
-
 const cap = (n: number) => Math.min(n, DOC_LIMITS.maxCounter);
 
 /**
- * Folds one activity update (counters are deltas) and its flow result into
- * the session entry, the way `summarizeSession` would over all updates:
- * active time between updates with activity (gaps above the idle threshold
- * are idle), credited to the current language, focus score weighted by it.
+ * Folds one activity update (counters are deltas) and its flow result into the session entry
+ * with the shared accumulator (`accumulate`, the fold `summarizeSession` is made of), within the
+ * document's limits. The entry holds the stored columns; `live` the rest of the accumulator (last
+ * activity, language, weighted score, errors), which this updates.
  */
 export function applyActivity(
   entry: SessionEntry,
@@ -98,43 +96,34 @@ export function applyActivity(
   settings: PrivacySettings,
   now: Date,
 ): SessionEntry {
-  if (update.language) live.language = update.language;
-  live.errors += update.errorEvents;
   live.errorsInPeriod += update.errorEvents;
   if (update.keystrokeIntervals.length > 0) live.rhythm = intervalStats(update.keystrokeIntervals);
-  let active = entry.active_duration_ms ?? 0;
-  const languages = { ...entry.language_breakdown };
-  if (hasActivity(update)) {
-    const gap = Math.max(0, update.timestamp - live.prevActivity);
-    live.prevActivity = Math.max(live.prevActivity, update.timestamp);
-    if (gap <= IDLE_THRESHOLD_MS) {
-      active = Math.min(active + gap, DOC_LIMITS.maxDurationMs);
-      const language = settings.track_languages ? live.language : UNKNOWN_LANGUAGE;
-      if (Object.keys(languages).length < DOC_LIMITS.maxLanguages || language in languages) {
-        languages[language] = Math.min((languages[language] ?? 0) + gap, DOC_LIMITS.maxDurationMs);
-      }
-      live.weightedScore += gap * result.flowIntensity;
-    }
-  }
-  const minutes = active / 60_000;
+  const before = startAccumulator(Date.parse(entry.start_time), {
+    lastActivityMs: live.prevActivity,
+    language: live.language,
+    activeMs: entry.active_duration_ms ?? 0,
+    weightedScore: live.weightedScore,
+    filesModified: entry.files_modified,
+    keystrokes: entry.keystrokes,
+    linesAdded: entry.lines_added,
+    linesDeleted: entry.lines_deleted,
+    errors: live.errors,
+    languageBreakdown: entry.language_breakdown,
+  });
+  const after = accumulate(before, update, result.flowIntensity, {
+    trackLanguages: settings.track_languages,
+    limits: ENTRY_LIMITS,
+  });
+  live.prevActivity = after.lastActivityMs;
+  live.language = after.language;
+  live.weightedScore = after.weightedScore;
+  live.errors = after.errors;
   const periods = live.detector.periods;
-  const start = Date.parse(entry.start_time);
   return {
     ...entry,
-    total_duration_ms: Math.min(Math.max(0, update.timestamp - start), DOC_LIMITS.maxDurationMs),
-    active_duration_ms: active,
-    files_modified: cap(entry.files_modified + update.fileModifications),
-    keystrokes: cap(entry.keystrokes + update.keystrokes),
-    lines_added: cap(entry.lines_added + update.linesAdded),
-    lines_deleted: cap(entry.lines_deleted + update.linesDeleted),
-    language_breakdown: languages,
+    // The total duration runs to this update's timestamp (the client's clock).
+    ...summaryColumns(after, periods, update.timestamp, ENTRY_LIMITS),
     flow_state_periods: periods.slice(0, DOC_LIMITS.maxFlowPeriods).map(periodEntry),
-    interruption_count: cap(periods.filter((p) => p.endReason !== 'session_end').length),
-    error_rate:
-      minutes > 0
-        ? Math.round(Math.min(MAX_DOC_ERROR_RATE, live.errors / minutes) * 10_000) / 10_000
-        : 0,
-    focus_score: active > 0 ? Math.round(Math.min(1, live.weightedScore / active) * 100) / 100 : 0,
     updated_at: now.toISOString(),
   };
 }
@@ -155,7 +144,7 @@ export function endSession(
     total_duration_ms: Math.min(end - start, DOC_LIMITS.maxDurationMs),
     active_duration_ms: entry.active_duration_ms ?? 0,
     flow_state_periods: periods.slice(0, DOC_LIMITS.maxFlowPeriods).map(periodEntry),
-    interruption_count: cap(periods.filter((p) => p.endReason !== 'session_end').length),
+    interruption_count: cap(interruptionCount(periods)),
     error_rate: entry.error_rate ?? 0,
     focus_score: entry.focus_score ?? 0,
     updated_at: now.toISOString(),

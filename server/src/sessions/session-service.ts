@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   OutOfOrderInputError,
   activityToFlowInput,
+  fromSessionActivityWire,
   sessionActivityUpdateSchema,
   toFlowStateResultWire,
   type FlowStateResultWire,
-  type SessionActivityUpdate,
   type SessionEntry,
 } from '@mindful/shared';
 import { z } from 'zod';
@@ -95,7 +95,7 @@ export class SessionService {
     now = new Date(),
   ): Promise<FlowStateResultWire> {
     const raw = parseInput(sessionUpdateSchema, body);
-    const update = toActivity({ ...raw, timestamp: raw.timestamp ?? now.getTime() });
+    const update = fromSessionActivityWire({ ...raw, timestamp: raw.timestamp ?? now.getTime() });
     const sessionId = this.sessionId(id);
     const baseline = await this.baselines.get(userId, now.getTime());
     return this.ctx.registry.write(userId, (doc) => {
@@ -168,19 +168,4 @@ export class SessionService {
     if (!parsed.success) throw notFound('No such session');
     return parsed.data.toLowerCase();
   }
-}
-
-function toActivity(d: z.infer<typeof sessionActivityUpdateSchema>): SessionActivityUpdate {
-  return {
-    timestamp: d.timestamp,
-    keystrokeIntervals: d.keystroke_intervals,
-    contextSwitches: d.context_switches,
-    errorEvents: d.error_events,
-    focusDuration: d.focus_duration,
-    fileModifications: d.file_modifications,
-    keystrokes: d.keystrokes,
-    linesAdded: d.lines_added,
-    linesDeleted: d.lines_deleted ?? 0,
-    ...(d.language === undefined ? {} : { language: d.language }),
-  };
 }

@@ -66,7 +66,11 @@ export function parseSessionActivityUpdate(raw: unknown): SessionActivityUpdate 
   if (!parsed.success) {
     throw new FlowInputError('session update', toFlowInputIssues(parsed.error));
   }
-  const d = parsed.data;
+  return fromSessionActivityWire(parsed.data);
+}
+
+/** Maps an already validated wire activity update to its camelCase form. */
+export function fromSessionActivityWire(d: SessionActivityUpdateWire): SessionActivityUpdate {
   return {
     timestamp: d.timestamp,
     keystrokeIntervals: d.keystroke_intervals,
@@ -79,4 +83,18 @@ export function parseSessionActivityUpdate(raw: unknown): SessionActivityUpdate 
     linesDeleted: d.lines_deleted ?? 0,
     ...(d.language === undefined ? {} : { language: d.language }),
   };
+}
+
+/**
+ * Whether an update shows activity (keystrokes, typing, file changes or edited lines): only
+ * such updates add active time.
+ */
+export function hasActivity(u: SessionActivityUpdate): boolean {
+  return (
+    u.keystrokes > 0 ||
+    u.keystrokeIntervals.length > 0 ||
+    u.fileModifications > 0 ||
+    u.linesAdded > 0 ||
+    u.linesDeleted > 0
+  );
 }
