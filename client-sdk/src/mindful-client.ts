@@ -1,4 +1,5 @@
 import {
+  expiredSessionIds,
   UserDoc,
   type FlowStateResult,
   type PersonalPatterns,
@@ -28,6 +29,9 @@ import { WriteQueue } from './replica/write-queue';
 import type { SyncStatus } from './sync/sync-status';
 import type { SyncTransport } from './sync/sync-transport';
 import { WebsocketSync } from './sync/websocket-sync';
+
+/** How often an open client re-applies the user's retention setting. */
+const RETENTION_CHECK_MS = 60 * 60_000;
 
 /** Events of a {@link MindfulClient}. */
 export interface MindfulClientEvents extends Record<string, unknown> {
@@ -83,6 +87,7 @@ export class MindfulClient {
   private readonly liveHandles = new Set<Unsubscribe>();
   private closed = false;
   private closing: Promise<void> | null = null;
+  private retentionTimer: ReturnType<typeof setInterval> | null = null;
 
   /** @internal Use `createMindfulClient`. */
   constructor(
@@ -132,6 +137,11 @@ export class MindfulClient {
     this.materializer.start();
     await this.materializer.fullSync();
     await this.capture.restore();
+    await this.applyRetention();
+    this.retentionTimer = setInterval(() => {
+      this.applyRetention().catch((error: unknown) => this.events.emit('error', error));
+    }, RETENTION_CHECK_MS);
+    this.retentionTimer.unref?.();
     const { serverUrl, auth } = this.options;
     if (serverUrl && auth) {
       this.transport = new WebsocketSync({
@@ -239,6 +249,20 @@ export class MindfulClient {
     return settings;
   }
 
+  /**
+   * Deletes sessions older than the user's `retention_days` from the document
+   * (so from every replica and the server), offline too. Runs at open and hourly.
+   * @returns how many sessions were deleted.
+   */
+  async applyRetention(): Promise<number> {
+    this.ensureOpen('apply retention');
+    const doc = this.userDocRef;
+    const expired = expiredSessionIds(doc, doc.settings.retention_days, this.options.clock());
+    if (expired.length > 0) doc.deleteSessions(expired);
+    await this.queue.idle();
+    return expired.length;
+  }
+
   /** Resolves when the sync status is `synced` (at once if it is). */
   async whenSynced(): Promise<void> {
     if (this.status === 'synced') return;
@@ -264,6 +288,7 @@ export class MindfulClient {
   /** Releases everything: the socket, live queries, PGlite and the replica lock. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.retentionTimer) clearInterval(this.retentionTimer);
       this.closed = true;
       this.transport?.stop();
       await this.capture.exclusive(async () => {});

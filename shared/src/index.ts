@@ -24,6 +24,7 @@ export {
   userIdOfDocName,
   type ReadResult,
 } from './doc/user-doc';
+export { expiredSessionIds } from './doc/retention';
 
 // Flow input (wire schema and internal type)
 export {
