@@ -8,6 +8,7 @@ export type { AppContext } from './context';
 export { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
 export { CloseCodes, type CloseCode } from './sync/close-codes';
 export { compactDocument, compactionJob } from './sync/compaction';
+export { generationNotice, parseDocNotice } from './sync/instance-fanout';
 export type { ReconciledListener } from './sync/reconciler';
 export { subjectHash, updatePlace } from './sync/update-log';
 export { withAdvisoryLock } from './jobs/advisory-lock';

@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
 import { inTransaction } from '../db/database';
-import { subjectHash } from '../sync/update-log';
+import { generationNotice } from '../sync/instance-fanout';
+import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/update-log';
 import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
 
 /** `all` deletes the account too; `data` keeps the account and its sign-in. */
@@ -84,6 +85,11 @@ export async function purgeUser(
       [subject, generation, scope],
     );
     for (const teamId of teams) await recomputeTeam(client, teamId);
+    // Other instances evict their copy at commit (doc name and number only).
+    await client.query('SELECT pg_notify($1, $2)', [
+      DOC_UPDATES_CHANNEL,
+      generationNotice(docName, generation),
+    ]);
     return { generation, teamsRecomputed: teams.length };
   });
 }

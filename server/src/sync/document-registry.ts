@@ -75,6 +75,22 @@ export class DocumentRegistry {
     return n;
   }
 
+  /** Names of the documents in memory or loading (the fan-out re-reads their logs). */
+  loadedNames(): string[] {
+    return [...new Set([...this.live.keys(), ...this.loading.keys()])];
+  }
+
+  /**
+   * The document if it is in memory, once any load in flight has finished;
+   * undefined if it is not loaded (nothing is loaded for the caller).
+   */
+  async whenLoaded(docName: string): Promise<LiveDocument | undefined> {
+    const loading = this.loading.get(docName);
+    if (loading) await loading.catch(() => undefined);
+    const doc = this.live.get(docName);
+    return doc && !doc.dead ? doc : undefined;
+  }
+
   /**
    * Subscribes to "a user's rows were reconciled" (e.g. team aggregates).
    * The listener runs inside the reconciling transaction on `client`.
@@ -200,15 +216,14 @@ export class DocumentRegistry {
 
   private async load(docName: string, userId: string): Promise<LiveDocument> {
     const generation = await this.updateLog.ensureDocument(docName, userId);
-    const { updates, skipped } = await this.updateLog.load(docName, generation);
-    const lastLoggedId = updates.length > 0 ? updates[updates.length - 1]!.id : '0';
+    const { updates, skipped, lastId } = await this.updateLog.load(docName, generation);
     const doc = new LiveDocument(docName, userId, generation, {
       log: this.updateLog,
       metrics: this.metrics,
       persisted: (d) => this.scheduleReconcile(d),
       failed: (d, error) => this.failed(d, error),
     });
-    doc.lastLoggedId = lastLoggedId;
+    doc.lastLoggedId = lastId;
     let unreadable = skipped;
     Y.transact(
       doc.ydoc,

@@ -4,7 +4,10 @@ import { UserDoc } from '@mindful/shared';
 import type { CloseCode } from './close-codes';
 import { encodeAwareness, encodeSyncStep2, encodeSyncUpdate } from './protocol';
 import type { SyncMetrics } from './sync-metrics';
-import type { UpdateLog } from './update-log';
+import { maxId, type LoggedUpdate, type UpdateLog } from './update-log';
+
+/** Origin of updates another instance logged: applied and broadcast, never logged again. */
+export const FROM_LOG: unique symbol = Symbol('from-log');
 
 /** The document was closed (evicted, unloaded on failure, or shut down) before the work ran. */
 export class DocumentClosedError extends Error {
@@ -71,7 +74,11 @@ export class LiveDocument {
    * may be missing entries, so the reconciler must not delete rows for them.
    */
   loadIncomplete = false;
-  /** Newest log id whose update the in-memory state holds (memory is never behind the log). */
+  /**
+   * Newest log id whose update the in-memory state holds (memory is never
+   * behind the log): set at load, advanced by this instance's appends and by
+   * entries other instances logged (see {@link applyLogged}).
+   */
   lastLoggedId = '0';
 
   private queue: Operation[] = [];
@@ -117,6 +124,46 @@ export class LiveDocument {
     return this.enqueue<void>(peer, () => undefined).then(() => {
       if (!this.dead) peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.ydoc, stateVector)));
     });
+  }
+
+  /**
+   * Applies entries another instance logged (read back from the log), with
+   * origin {@link FROM_LOG} so they are not appended again, and broadcasts
+   * what they changed to every peer like a logged update. Idempotent: an
+   * entry (or snapshot) the document already holds changes nothing.
+   * @param lastId the newest log id read, readable or not.
+   * @returns how many entries could not be applied.
+   */
+  applyLogged(entries: LoggedUpdate[], lastId: string): number {
+    if (this.dead) return 0;
+    const produced: Uint8Array[] = [];
+    const capture = (update: Uint8Array) => produced.push(update);
+    let unreadable = 0;
+    this.ydoc.on('update', capture);
+    try {
+      Y.transact(
+        this.ydoc,
+        () => {
+          for (const entry of entries) {
+            try {
+              Y.applyUpdate(this.ydoc, entry.update, FROM_LOG);
+            } catch {
+              unreadable++;
+            }
+          }
+        },
+        FROM_LOG,
+      );
+    } finally {
+      this.ydoc.off('update', capture);
+    }
+    this.lastLoggedId = maxId(this.lastLoggedId, lastId);
+    if (produced.length > 0) {
+      this.hooks.metrics.updatesFannedIn += entries.length;
+      this.broadcast(produced.map((update) => ({ update, origin: FROM_LOG })));
+      this.hooks.persisted(this);
+    }
+    return unreadable;
   }
 
   /** Resolves once everything queued before this call is logged. */
@@ -196,12 +243,9 @@ export class LiveDocument {
       const merged =
         produced.length === 1 ? produced[0]!.update : Y.mergeUpdates(produced.map((p) => p.update));
       try {
-        this.lastLoggedId = await this.hooks.log.append(
-          this.docName,
-          this.userId,
-          this.generation,
-          merged,
-        );
+        const id = await this.hooks.log.append(this.docName, this.userId, this.generation, merged);
+        // Entries from other instances may have advanced it meanwhile.
+        this.lastLoggedId = maxId(this.lastLoggedId, id);
       } catch (error) {
         for (const op of applied) op.fail(error);
         this.hooks.failed(this, error);

@@ -11,6 +11,10 @@ export class SyncMetrics {
   messagesRejected = 0;
   /** Updates (socket or REST) that changed a document and were logged. */
   updatesPersisted = 0;
+  /** Log entries another instance appended, applied here and broadcast (fan-out). */
+  updatesFannedIn = 0;
+  /** Times the fan-out listener (re)connected to PostgreSQL. */
+  fanoutConnects = 0;
   /** Updates that could not be applied to the document (undecodable). */
   updatesRejected = 0;
   /** Logged updates skipped on load because they no longer decode. */

@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { AppContext } from '../context';
 import { insightsJob } from '../insights/insights-job';
 import { compactionJob } from './compaction';
+import { InstanceFanout, type FanoutOptions } from './instance-fanout';
 import type { ConnectionLimits } from './sync-connection';
 import { attachSyncSocket } from './sync-socket';
 
@@ -12,11 +13,13 @@ export interface SyncOptions {
   scheduleJobs?: boolean;
   /** How often documents left unreconciled by a crash are looked for (also once at start; with the jobs). */
   catchUpEveryMs?: number;
+  /** Tuning of the fan-out listener between instances (PostgreSQL only). */
+  fanout?: FanoutOptions;
 }
 
 /**
  * Starts the sync subsystem on a listening-to-be HTTP server: the socket on
- * `/sync/:doc`, the compaction and insights jobs. The registry itself lives in the
+ * `/sync/:doc`, the fan-out between instances, the compaction and insights jobs. The registry itself lives in the
  * context (REST shares it).
  * @returns how to stop it: sockets first, then the registry flushes reconciliation.
  */
@@ -24,7 +27,14 @@ export function startSync(
   ctx: AppContext,
   httpServer: http.Server,
   options: SyncOptions = {},
-): { close(): Promise<void> } {
+): { fanout: InstanceFanout | null; close(): Promise<void> } {
+  // Several instances may share one PostgreSQL: each learns of the others'
+  // appends and purges. Embedded PGlite is one process; it has no one to tell.
+  const fanout =
+    ctx.db.kind === 'postgres'
+      ? new InstanceFanout(ctx.db.pool.options, ctx.registry, ctx.log, options.fanout)
+      : null;
+  fanout?.start();
   const socket = attachSyncSocket(
     httpServer,
     {
@@ -54,9 +64,11 @@ export function startSync(
   if (options.scheduleJobs ?? true) runCatchUp();
   else clearInterval(timer);
   return {
+    fanout,
     async close() {
       clearInterval(timer);
       await catchUp;
+      await fanout?.stop();
       await socket.close();
       await ctx.registry.close();
     },

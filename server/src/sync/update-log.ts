@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type pg from 'pg';
 import type { FieldCipher } from '../privacy/cipher';
 import { placeOf } from '../privacy/cipher';
@@ -25,6 +25,26 @@ export interface LoggedUpdate {
   update: Uint8Array;
 }
 
+/**
+ * The channel on which instances sharing one PostgreSQL announce log changes.
+ * Payload: `<doc_name>|<generation>|<id>|<instance>` (a name and numbers
+ * only, never user data): an appended entry and the instance that appended
+ * it, or with id and instance 0 a new generation (a purge).
+ */
+export const DOC_UPDATES_CHANNEL = 'mindful_doc_updates';
+
+/** Compares two log ids (bigint as decimal text). */
+export function compareIds(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The larger of two log ids. */
+export function maxId(a: string, b: string): string {
+  return compareIds(a, b) >= 0 ? a : b;
+}
+
 /** SHA-256 hex of a document name: the subject of its purge tombstone. */
 export function subjectHash(docName: string): string {
   return createHash('sha256').update(docName).digest('hex');
@@ -45,6 +65,9 @@ export function updatePlace(docName: string, generation: number): string {
  * snapshots, appended before anything is acknowledged or broadcast).
  */
 export class UpdateLog {
+  /** Tags this instance's notifications, so it can ignore its own appends. */
+  readonly instanceId = String(randomInt(1, 2 ** 47));
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly cipher: FieldCipher,
@@ -89,22 +112,27 @@ export class UpdateLog {
   /**
    * Every logged entry of the document's generation, oldest first, decrypted.
    * An entry that no longer decrypts (a retired key, tampering) is counted in
-   * `skipped` rather than failing the whole document.
+   * `skipped` rather than failing the whole document. With `afterId`, only the
+   * entries after it (plus any of `ids`, which may have committed late).
    */
   async load(
     docName: string,
     generation: number,
     db: Queryable = this.pool,
-  ): Promise<{ updates: LoggedUpdate[]; skipped: number }> {
+    { afterId = '0', ids = [] }: { afterId?: string; ids?: string[] } = {},
+  ): Promise<{ updates: LoggedUpdate[]; skipped: number; lastId: string }> {
     const { rows } = await db.query<{ id: string; kind: 'update' | 'snapshot'; payload: string }>(
       `SELECT id::text AS id, kind, payload FROM crdt_updates
-       WHERE doc_name = $1 AND generation = $2 ORDER BY id`,
-      [docName, generation],
+       WHERE doc_name = $1 AND generation = $2 AND (id > $3::bigint OR id = ANY($4::bigint[]))
+       ORDER BY id`,
+      [docName, generation, afterId, ids],
     );
     const place = updatePlace(docName, generation);
     const updates: LoggedUpdate[] = [];
     let skipped = 0;
+    let lastId = afterId;
     for (const row of rows) {
+      lastId = maxId(lastId, row.id);
       try {
         updates.push({
           id: row.id,
@@ -115,13 +143,14 @@ export class UpdateLog {
         skipped++;
       }
     }
-    return { updates, skipped };
+    return { updates, skipped, lastId };
   }
 
   /**
    * Appends an update, but only while the document is still at `generation`:
    * an update racing a purge is refused with {@link GenerationMovedError}
-   * instead of landing in the new generation.
+   * instead of landing in the new generation. The same statement notifies the
+   * other instances on {@link DOC_UPDATES_CHANNEL} (delivered at commit).
    */
   async append(
     docName: string,
@@ -131,11 +160,16 @@ export class UpdateLog {
   ): Promise<string> {
     const payload = this.cipher.encrypt(update, updatePlace(docName, generation));
     const result = await this.pool.query<{ id: string }>(
-      `INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
-       SELECT doc_name, $2, generation, 'update', $4, $5 FROM crdt_documents
-       WHERE doc_name = $1 AND generation = $3
-       RETURNING id::text AS id`,
-      [docName, userId, generation, payload, update.byteLength],
+      `WITH inserted AS (
+         INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
+         SELECT doc_name, $2, generation, 'update', $4, $5 FROM crdt_documents
+         WHERE doc_name = $1 AND generation = $3
+         RETURNING id, doc_name, generation)
+       SELECT id::text AS id,
+              pg_notify('${DOC_UPDATES_CHANNEL}',
+                        doc_name || '|' || generation || '|' || id || '|' || $6::text) AS notified
+       FROM inserted`,
+      [docName, userId, generation, payload, update.byteLength, this.instanceId],
     );
     const id = result.rows[0]?.id;
     if (id === undefined) {
