@@ -109,3 +109,31 @@ describe('health when the database is gone', () => {
     }
   });
 });
+
+describe('CORS for a dashboard on another origin', () => {
+  it('answers a trusted origin’s preflight with credentials allowed, and gives others nothing', async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const config = testConfig({ TRUSTED_ORIGINS: 'https://dashboard.example' });
+    const server = await startServer({ config, log: createLogger('silent'), database: db });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${server.url}/api/sessions/history`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'GET',
+            'access-control-request-headers': 'authorization',
+          },
+        });
+      const trusted = await preflight('https://dashboard.example');
+      expect(trusted.status).toBe(204);
+      expect(trusted.headers.get('access-control-allow-origin')).toBe('https://dashboard.example');
+      expect(trusted.headers.get('access-control-allow-credentials')).toBe('true');
+      const other = await preflight('https://evil.example');
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await server.close();
+      await db.close();
+    }
+  });
+});

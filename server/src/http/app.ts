@@ -1,3 +1,4 @@
+import cors from 'cors';
 import express from 'express';
 import { authRoutes } from '../auth/auth-routes';
 import { clientAddress, nonBrowserClients } from '../auth/non-browser-clients';
@@ -18,6 +19,18 @@ export function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(clientAddress);
+  // A dashboard served from another origin (TRUSTED_ORIGINS) may call the API
+  // with its session cookie; every other origin gets no CORS headers at all.
+  if (ctx.config.trustedOrigins.length > 0) {
+    app.use(
+      cors({
+        origin: ctx.config.trustedOrigins,
+        credentials: true,
+        exposedHeaders: ['set-auth-token'],
+        maxAge: 600,
+      }),
+    );
+  }
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
