@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 
 /** A value could not be decrypted: wrong key, tampered, or moved to another row. */
 export class DecryptionError extends Error {
@@ -33,9 +40,14 @@ export function keyId(bytes: Buffer): string {
 export class FieldCipher {
   private readonly current: Key;
   private readonly keys: Map<string, Buffer>;
+  private readonly fingerprintKey: Buffer;
 
   constructor(currentKeyHex: string, previousKeysHex: string[] = []) {
     this.current = toKey(currentKeyHex);
+    // A subkey of its own: fingerprints never reuse the encryption key directly.
+    this.fingerprintKey = Buffer.from(
+      hkdfSync('sha256', this.current.bytes, Buffer.alloc(0), 'mindful fingerprint', 32),
+    );
     this.keys = new Map([this.current, ...previousKeysHex.map(toKey)].map((k) => [k.kid, k.bytes]));
   }
 
@@ -89,6 +101,15 @@ export class FieldCipher {
 
   decryptJson<T = unknown>(envelope: string, place: string): T {
     return JSON.parse(this.decryptString(envelope, place)) as T;
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA256 under a subkey of the current key) of `text`:
+   * equal texts give equal fingerprints, and without the key nothing about the
+   * text can be learned or guessed from it.
+   */
+  fingerprint(text: string): string {
+    return createHmac('sha256', this.fingerprintKey).update(text).digest('base64url');
   }
 
   /** True when the value was sealed with an older key and should be re-encrypted. */

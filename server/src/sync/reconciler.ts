@@ -100,15 +100,27 @@ export class Reconciler {
       if (gen[0]?.generation !== doc.generation) {
         throw new GenerationMovedError(doc.docName, doc.generation, gen[0]?.generation ?? null);
       }
-      const { rows: existing } = await client.query<{ id: string; start_time: Date }>(
-        'SELECT id::text AS id, start_time FROM coding_sessions WHERE user_id = $1',
+      const { rows: existing } = await client.query<{
+        id: string;
+        start_time: Date;
+        reconciled_fingerprint: string | null;
+      }>(
+        `SELECT id::text AS id, start_time, reconciled_fingerprint
+         FROM coding_sessions WHERE user_id = $1`,
         [doc.userId],
       );
       const existingStart = new Map(existing.map((row) => [row.id, row.start_time]));
+      const storedPrints = new Map(existing.map((row) => [row.id, row.reconciled_fingerprint]));
+      const written: Fingerprinted = { ids: [], prints: [] };
 
       for (const entry of sessions.entries) {
-        const key = `${settingsKey}|${JSON.stringify(entry)}`;
-        if (nextSessions.get(entry.id) === key && existingStart.has(entry.id)) continue;
+        const key = this.cipher.fingerprint(`${settingsKey}|${JSON.stringify(entry)}`);
+        // Unchanged since it was last written, by this load or an earlier one.
+        const known = nextSessions.get(entry.id) ?? storedPrints.get(entry.id);
+        if (known === key && existingStart.has(entry.id)) {
+          nextSessions.set(entry.id, key);
+          continue;
+        }
         const outcome = await this.upsert(client, UPSERT_SESSION, () =>
           sessionRowParams(entry, doc.userId, settings, this.cipher),
         );
@@ -118,6 +130,8 @@ export class Reconciler {
         }
         this.metrics.sessionsUpserted++;
         nextSessions.set(entry.id, key);
+        written.ids.push(entry.id);
+        written.prints.push(key);
         changedDates.add(dateOf(entry.start_time));
         const before = existingStart.get(entry.id);
         if (before) changedDates.add(dateOf(before));
@@ -135,6 +149,7 @@ export class Reconciler {
         this.metrics.sessionsDeleted += deleted.length;
       }
 
+      await recordFingerprints(client, 'coding_sessions', doc.userId, written);
       await this.reconcileFlowStates(client, doc, flowStates.entries, nextSessions, nextFlows, {
         settingsKey,
         flowKeys,
@@ -165,6 +180,14 @@ export class Reconciler {
       settings: PrivacySettings;
     },
   ): Promise<void> {
+    const { rows: existing } = await client.query<{
+      id: string;
+      reconciled_fingerprint: string | null;
+    }>('SELECT id::text AS id, reconciled_fingerprint FROM flow_states WHERE user_id = $1', [
+      doc.userId,
+    ]);
+    const storedPrints = new Map(existing.map((row) => [row.id, row.reconciled_fingerprint]));
+    const written: Fingerprinted = { ids: [], prints: [] };
     for (const entry of entries) {
       // A flow state may only hang off a session this user owns and that is stored.
       if (!ownedSessions.has(entry.session_id)) {
@@ -172,8 +195,11 @@ export class Reconciler {
         nextFlows.delete(entry.id);
         continue;
       }
-      const key = `${run.settingsKey}|${JSON.stringify(entry)}`;
-      if (nextFlows.get(entry.id) === key) continue;
+      const key = this.cipher.fingerprint(`${run.settingsKey}|${JSON.stringify(entry)}`);
+      if ((nextFlows.get(entry.id) ?? storedPrints.get(entry.id)) === key) {
+        nextFlows.set(entry.id, key);
+        continue;
+      }
       const outcome = await this.upsert(client, UPSERT_FLOW_STATE, () =>
         flowStateRowParams(entry, doc.userId, run.settings, this.cipher),
       );
@@ -183,8 +209,11 @@ export class Reconciler {
       }
       this.metrics.flowStatesUpserted++;
       nextFlows.set(entry.id, key);
+      written.ids.push(entry.id);
+      written.prints.push(key);
       if (entry.start_time) run.changedDates.add(dateOf(entry.start_time));
     }
+    await recordFingerprints(client, 'flow_states', doc.userId, written);
     if (!doc.loadIncomplete) {
       const { rows: deleted } = await client.query<{ id: string }>(
         `DELETE FROM flow_states WHERE user_id = $1 AND NOT (id = ANY($2::uuid[])) RETURNING id::text AS id`,
@@ -255,6 +284,28 @@ export class Reconciler {
       'document entries failed validation and were skipped',
     );
   }
+}
+
+/** Rows written in this run, with the fingerprint of what was written. */
+interface Fingerprinted {
+  ids: string[];
+  prints: string[];
+}
+
+/** Stores what each written row now reflects, in one statement. */
+async function recordFingerprints(
+  client: pg.PoolClient,
+  table: 'coding_sessions' | 'flow_states',
+  userId: string,
+  written: Fingerprinted,
+): Promise<void> {
+  if (written.ids.length === 0) return;
+  await client.query(
+    `UPDATE ${table} t SET reconciled_fingerprint = v.print
+     FROM unnest($2::uuid[], $3::text[]) AS v(id, print)
+     WHERE t.id = v.id AND t.user_id = $1`,
+    [userId, written.ids, written.prints],
+  );
 }
 
 function replace<K, V>(target: Map<K, V>, source: Map<K, V>): void {
