@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FlowDetector, activityToFlowInput, parseSessionActivityUpdate } from '@mindful/shared';
-import { createMindfulClient, type ActivityEvent, type MindfulClient } from '@mindful/client-sdk';
+import { FlowDetector, activityToFlowInput } from '@mindful/shared';
+import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
 import * as server from '@mindful/server';
-import { workingDay } from '../test/client-sdk/fixtures/working-day';
+import { toActivityUpdate, workingDay } from '../test/client-sdk/fixtures/working-day';
 
 const USER = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
 const DAY = Date.parse('2026-03-02T08:00:00Z');
@@ -22,20 +22,6 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
   const value = await work();
   return [value, performance.now() - started];
-}
-
-function toUpdate(e: ActivityEvent) {
-  return parseSessionActivityUpdate({
-    timestamp: e.at,
-    keystroke_intervals: [...e.keystrokeIntervals],
-    context_switches: e.contextSwitches,
-    error_events: e.errorEvents,
-    focus_duration: e.focusDurationMs,
-    file_modifications: e.fileModifications,
-    keystrokes: e.keystrokes,
-    lines_added: e.linesAdded,
-    lines_deleted: e.linesDeleted ?? 0,
-  });
 }
 
 async function captureWeek(client: MindfulClient, sessionsPerDay: number): Promise<number> {
@@ -75,7 +61,7 @@ async function benchOpen(dir: string): Promise<void> {
 async function benchCapture(dir: string): Promise<void> {
   const day = workingDay(DAY, { seed: 5, sessions: 1, minutes: (CAPTURE_EVENTS * 30) / 60 })[0]!;
   // Baseline: the bare detector on the same events (what capture cannot avoid).
-  const inputs = day.events.map((e) => activityToFlowInput(toUpdate(e)));
+  const inputs = day.events.map((e) => activityToFlowInput(toActivityUpdate(e)));
   const detector = new FlowDetector();
   const started = performance.now();
   for (const input of inputs) detector.update(input);

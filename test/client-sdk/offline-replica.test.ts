@@ -3,37 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-  parseSessionActivityUpdate,
-  summarizeSession,
-  type SessionActivityUpdate,
-} from '@mindful/shared';
-import {
-  createMindfulClient,
-  type ActivityEvent,
-  type HistoryPage,
-  type MindfulClient,
-} from '@mindful/client-sdk';
-import { workingDay } from './fixtures/working-day';
+import { summarizeSession } from '@mindful/shared';
+import { createMindfulClient, type HistoryPage, type MindfulClient } from '@mindful/client-sdk';
+import { toActivityUpdate, workingDay } from './fixtures/working-day';
 import { spawnReplicaChild } from './helpers/child';
 
 const USER = '5b1c3a7e-8f7e-4d2a-9c1b-2a3b4c5d6e7f';
 const DAY = Date.parse('2026-03-02T08:00:00Z');
-
-function toUpdate(e: ActivityEvent): SessionActivityUpdate {
-  return parseSessionActivityUpdate({
-    timestamp: e.at,
-    keystroke_intervals: [...e.keystrokeIntervals],
-    context_switches: e.contextSwitches,
-    error_events: e.errorEvents,
-    focus_duration: e.focusDurationMs,
-    file_modifications: e.fileModifications,
-    keystrokes: e.keystrokes,
-    lines_added: e.linesAdded,
-    lines_deleted: e.linesDeleted ?? 0,
-    ...(e.language ? { language: e.language } : {}),
-  });
-}
 
 describe('the extension offline: capture, restart, history', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mindful-offline-'));
@@ -85,7 +61,7 @@ describe('the extension offline: capture, restart, history', () => {
       const expected = summarizeSession({
         startTime: planned.start,
         endTime: planned.end,
-        updates: planned.events.map(toUpdate),
+        updates: planned.events.map(toActivityUpdate),
       });
       expect(stored, `session ${i}`).toMatchObject({
         end_time: new Date(planned.end).toISOString(),
@@ -139,7 +115,7 @@ describe('the extension offline: capture, restart, history', () => {
     const expected = summarizeSession({
       startTime: planned.start,
       endTime: planned.end,
-      updates: planned.events.map(toUpdate),
+      updates: planned.events.map(toActivityUpdate),
     });
     const stored = (await client.history({ limit: 1 })).sessions[0]!;
     expect(stored.id).toBe(sessionId);

@@ -6,19 +6,8 @@ import type { Pool } from 'pg';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
+import { seededRandom as prng } from '../client-sdk/fixtures/working-day';
 import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const REPLICAS = 4;
 const OPERATIONS = 120;

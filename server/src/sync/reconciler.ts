@@ -114,24 +114,17 @@ export class Reconciler {
       const written: Fingerprinted = { ids: [], prints: [] };
 
       for (const entry of sessions.entries) {
-        const key = this.cipher.fingerprint(`${settingsKey}|${JSON.stringify(entry)}`);
-        // Unchanged since it was last written, by this load or an earlier one.
-        const known = nextSessions.get(entry.id) ?? storedPrints.get(entry.id);
-        if (known === key && existingStart.has(entry.id)) {
-          nextSessions.set(entry.id, key);
-          continue;
-        }
-        const outcome = await this.upsert(client, UPSERT_SESSION, () =>
-          sessionRowParams(entry, doc.userId, settings, this.cipher),
-        );
-        if (outcome !== 'stored') {
-          nextSessions.delete(entry.id);
-          continue;
-        }
+        const outcome = await this.writeIfChanged(client, {
+          sql: UPSERT_SESSION,
+          params: () => sessionRowParams(entry, doc.userId, settings, this.cipher),
+          id: entry.id,
+          key: this.cipher.fingerprint(`${settingsKey}|${JSON.stringify(entry)}`),
+          known: nextSessions,
+          stored: storedPrints,
+          written,
+        });
+        if (outcome !== 'stored') continue;
         this.metrics.sessionsUpserted++;
-        nextSessions.set(entry.id, key);
-        written.ids.push(entry.id);
-        written.prints.push(key);
         changedDates.add(dateOf(entry.start_time));
         const before = existingStart.get(entry.id);
         if (before) changedDates.add(dateOf(before));
@@ -195,22 +188,17 @@ export class Reconciler {
         nextFlows.delete(entry.id);
         continue;
       }
-      const key = this.cipher.fingerprint(`${run.settingsKey}|${JSON.stringify(entry)}`);
-      if ((nextFlows.get(entry.id) ?? storedPrints.get(entry.id)) === key) {
-        nextFlows.set(entry.id, key);
-        continue;
-      }
-      const outcome = await this.upsert(client, UPSERT_FLOW_STATE, () =>
-        flowStateRowParams(entry, doc.userId, run.settings, this.cipher),
-      );
-      if (outcome !== 'stored') {
-        nextFlows.delete(entry.id);
-        continue;
-      }
+      const outcome = await this.writeIfChanged(client, {
+        sql: UPSERT_FLOW_STATE,
+        params: () => flowStateRowParams(entry, doc.userId, run.settings, this.cipher),
+        id: entry.id,
+        key: this.cipher.fingerprint(`${run.settingsKey}|${JSON.stringify(entry)}`),
+        known: nextFlows,
+        stored: storedPrints,
+        written,
+      });
+      if (outcome !== 'stored') continue;
       this.metrics.flowStatesUpserted++;
-      nextFlows.set(entry.id, key);
-      written.ids.push(entry.id);
-      written.prints.push(key);
       if (entry.start_time) run.changedDates.add(dateOf(entry.start_time));
     }
     await recordFingerprints(client, 'flow_states', doc.userId, written);
@@ -222,6 +210,39 @@ export class Reconciler {
       for (const row of deleted) nextFlows.delete(row.id);
       this.metrics.flowStatesDeleted += deleted.length;
     }
+  }
+
+  /**
+   * Upserts one entry unless its row already reflects it: `key` (the entry's
+   * fingerprint) equals what this load wrote, or what the row records from an
+   * earlier load. Keeps `known` and `written` up to date either way.
+   */
+  private async writeIfChanged(
+    client: pg.PoolClient,
+    row: {
+      sql: string;
+      params: () => unknown[];
+      id: string;
+      key: string;
+      known: Map<string, string>;
+      stored: Map<string, string | null>;
+      written: Fingerprinted;
+    },
+  ): Promise<Outcome | 'unchanged'> {
+    const { id, key, known, stored, written } = row;
+    if (stored.has(id) && (known.get(id) ?? stored.get(id)) === key) {
+      known.set(id, key);
+      return 'unchanged';
+    }
+    const outcome = await this.upsert(client, row.sql, row.params);
+    if (outcome !== 'stored') {
+      known.delete(id);
+      return outcome;
+    }
+    known.set(id, key);
+    written.ids.push(id);
+    written.prints.push(key);
+    return outcome;
   }
 
   /** One row under a savepoint: a row the store refuses must not sink the others. */
