@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { WebsocketProvider } from 'y-websocket';
 import { UserDoc, userDocName } from '@mindful/shared';
@@ -102,8 +102,10 @@ for (const kind of kinds) {
       db = await openTestDatabase(kind);
       [a, b] = await Promise.all([startInstance(db), startInstance(db)]);
     });
+    afterEach(() => {
+      for (const p of providers.splice(0)) p.destroy();
+    });
     afterAll(async () => {
-      for (const p of providers) p.destroy();
       await Promise.all([a?.close(), b?.close()]);
       await db?.dispose();
     });
@@ -152,6 +154,9 @@ for (const kind of kinds) {
       };
       expect(sessionsOf(fresh(onA.ydoc))).toEqual(sessionsOf(fresh(onB.ydoc)));
       expect(sessionsOf(onA.ydoc)).toEqual(sessionsOf(y.doc));
+      // B's append of Y's edit may still be awaiting its reply from the store
+      // (A can hear the commit first): once both queues drain they cover the same log.
+      await Promise.all([onA.whenLogged(), onB.whenLogged()]);
       expect(onA.lastLoggedId).toBe(onB.lastLoggedId);
     });
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import WebSocket from 'ws';
 import type { WebsocketProvider } from 'y-websocket';
@@ -27,8 +27,11 @@ describeEachStore('sync socket with real y-websocket providers', (store) => {
   beforeAll(async () => {
     server = await startSyncServer(store());
   });
+  // Each test's replicas go with it (every provider holds a process 'exit' listener).
+  afterEach(() => {
+    for (const p of providers.splice(0)) p.destroy();
+  });
   afterAll(async () => {
-    for (const p of providers) p.destroy();
     await server?.close();
   });
 
