@@ -5,44 +5,15 @@ import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, startTestServer, type TestUser } from '../helpers/test-server';
 import { recomputeTeam, refreshTeamMetricsForUser } from '../../server/src/teams/team-metrics';
 import { lastCompleteWeekStart, teamJobs } from '../../server/src/teams/team-jobs';
-
-interface SeedSession {
-  start: string;
-  minutes: number;
-  focus: number | null;
-  flowMinutes?: number[] | null;
-  interruptions?: number;
-}
+import { seedSessions, type SeedSession } from './seed-sessions';
 
 describeEachStore('teams over real HTTP', (store) => {
   let server: RunningServer;
   const api = (user: TestUser, path: string, init: { method?: string; body?: unknown } = {}) =>
     authedFetch(server.url, user.token, `/api/teams${path}`, init);
 
-  /** Writes sessions as the sync reconciler would (it is built elsewhere). */
-  async function insertSessions(user: TestUser, sessions: SeedSession[]): Promise<void> {
-    for (const s of sessions) {
-      const start = new Date(s.start);
-      const end = new Date(start.getTime() + s.minutes * 60_000);
-      const periods =
-        s.flowMinutes === null || s.flowMinutes === undefined
-          ? null
-          : JSON.stringify(
-              s.flowMinutes.map((m) => ({
-                start_time: start.toISOString(),
-                end_time: new Date(start.getTime() + m * 60_000).toISOString(),
-                duration_ms: m * 60_000,
-                intensity: 0.8,
-              })),
-            );
-      await store().pool.query(
-        `INSERT INTO coding_sessions (user_id, start_time, end_time, total_duration_ms, focus_score,
-           flow_state_periods, interruption_count)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
-        [user.id, start, end, s.minutes * 60_000, s.focus, periods, s.interruptions ?? 0],
-      );
-    }
-  }
+  const insertSessions = (user: TestUser, sessions: SeedSession[]) =>
+    seedSessions(store().pool, user.id, sessions);
 
   async function withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await store().pool.connect();

@@ -6,6 +6,7 @@ import { notFound } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { listAlerts } from './burnout/alert-store';
 import { runTeamBurnoutCheck, weekEndingOn } from './burnout/run-team-check';
+import { saveTeamThresholds } from './burnout/team-thresholds';
 import {
   isUuid,
   requireAdmin,
@@ -21,9 +22,19 @@ import {
   createTeamBody,
   dateRangeQuery,
   listAlertsQuery,
+  memberRoleBody,
   runAlertsBody,
+  teamSettingsBody,
 } from './team-schemas';
-import { addMember, createTeam, removeMember, setConsent } from './team-store';
+import {
+  addMember,
+  createTeam,
+  removeMember,
+  setConsent,
+  setMemberRole,
+  teamsOf,
+  teamView,
+} from './team-store';
 
 /** Days analytics and insights cover when the query names no range. */
 const DEFAULT_ANALYTICS_DAYS = 30;
@@ -57,6 +68,30 @@ export function teamRoutes(ctx: AppContext, today: () => Date = () => new Date()
     res.status(201).json(team);
   });
 
+  router.get('/', async (_req, res) => {
+    res.json({ teams: await teamsOf(pool, currentUser(res).id) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    const team = await teamView(pool, membership.teamId, membership.role === 'admin');
+    res.json({
+      ...team,
+      role: membership.role,
+      data_sharing_consent: membership.dataSharingConsent,
+    });
+  });
+
+  router.put('/:id/settings', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    requireAdmin(membership, 'change the team settings');
+    const body = parseInput(teamSettingsBody, req.body);
+    const saved = await inTransaction(pool, (client) =>
+      saveTeamThresholds(client, membership.teamId, body.burnout_thresholds),
+    );
+    res.json({ settings: { burnout_thresholds: saved } });
+  });
+
   router.post('/:id/members', async (req, res) => {
     const membership = await member(req.params.id, res);
     requireAdmin(membership, 'add members');
@@ -87,6 +122,18 @@ export function teamRoutes(ctx: AppContext, today: () => Date = () => new Date()
     if (!isUuid(target)) throw notFound('No such member');
     await inTransaction(pool, (client) => removeMember(client, membership.teamId, target));
     res.status(204).end();
+  });
+
+  router.put('/:id/members/:userId', async (req, res) => {
+    const membership = await member(req.params.id, res);
+    requireAdmin(membership, 'change member roles');
+    const target = req.params.userId;
+    if (!isUuid(target)) throw notFound('No such member');
+    const body = parseInput(memberRoleBody, req.body);
+    const updated = await inTransaction(pool, (client) =>
+      setMemberRole(client, membership.teamId, target, body.role),
+    );
+    res.json(updated);
   });
 
   router.get('/:id/analytics', async (req, res) => {

@@ -18,6 +18,12 @@ export const addMemberBody = z.object({
   role: z.enum(TEAM_ROLES).default('member'),
 });
 
+/** `PUT /api/teams/:id/members/:user_id` */
+export const memberRoleBody = z.object({ role: z.enum(TEAM_ROLES) });
+
+/** `PUT /api/teams/:id/settings`: fields left out keep their saved value. */
+export const teamSettingsBody = z.object({ burnout_thresholds: burnoutThresholdsInput });
+
 /** `PUT /api/teams/:id/consent` */
 export const consentBody = z.object({
   data_sharing_consent: z.boolean(),

@@ -124,16 +124,122 @@ export async function setConsent(
   return getMember(client, teamId, userId);
 }
 
-/** Removes a member and recomputes the team's aggregates without them; 404 if not a member. */
+/** Locks the team row: membership changes of one team run one at a time. */
+async function lockTeam(client: pg.ClientBase, teamId: string): Promise<void> {
+  const { rows } = await client.query('SELECT 1 FROM teams WHERE id = $1 FOR UPDATE', [teamId]);
+  if (rows.length === 0) throw notFound('No such team');
+}
+
+/** The team's admins and members (user ids), read under {@link lockTeam}. */
+async function adminsOf(
+  client: pg.ClientBase,
+  teamId: string,
+): Promise<{ admins: string[]; members: string[] }> {
+  const { rows } = await client.query<{ user_id: string; role: TeamRole }>(
+    'SELECT user_id, role FROM team_members WHERE team_id = $1',
+    [teamId],
+  );
+  return {
+    admins: rows.filter((row) => row.role === 'admin').map((row) => row.user_id),
+    members: rows.map((row) => row.user_id),
+  };
+}
+
+const LAST_ADMIN =
+  'A team needs an admin: make another member admin first ' +
+  '(PUT /api/teams/:id/members/:user_id with {"role":"admin"}).';
+
+/**
+ * Removes a member and recomputes the team's aggregates without them; 404 if
+ * not a member. The last admin cannot leave while others remain (409); when
+ * the last member leaves, the team goes with them (nobody could reach it).
+ * @returns whether the team was deleted.
+ */
 export async function removeMember(
   client: pg.ClientBase,
   teamId: string,
   userId: string,
-): Promise<void> {
+): Promise<{ teamDeleted: boolean }> {
+  await lockTeam(client, teamId);
+  const { admins, members } = await adminsOf(client, teamId);
+  if (members.length === 1 && members[0] === userId) {
+    await client.query('DELETE FROM teams WHERE id = $1', [teamId]);
+    return { teamDeleted: true };
+  }
+  if (admins.length === 1 && admins[0] === userId) throw conflict(LAST_ADMIN);
   const { rows } = await client.query<{ data_sharing_consent: boolean }>(
     `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 RETURNING data_sharing_consent`,
     [teamId, userId],
   );
   if (rows.length === 0) throw notFound('No such member');
   if (rows[0].data_sharing_consent) await recomputeTeam(client, teamId);
+  return { teamDeleted: false };
+}
+
+/** Sets a member's role; 404 if not a member, 409 when it would leave the team without an admin. */
+export async function setMemberRole(
+  client: pg.ClientBase,
+  teamId: string,
+  userId: string,
+  role: TeamRole,
+): Promise<MemberRow> {
+  await lockTeam(client, teamId);
+  const { admins } = await adminsOf(client, teamId);
+  if (role !== 'admin' && admins.length === 1 && admins[0] === userId) {
+    throw conflict(LAST_ADMIN);
+  }
+  const { rowCount } = await client.query(
+    'UPDATE team_members SET role = $3 WHERE team_id = $1 AND user_id = $2',
+    [teamId, userId, role],
+  );
+  if (rowCount === 0) throw notFound('No such member');
+  return getMember(client, teamId, userId);
+}
+
+/** The teams `userId` belongs to, with their own role and consent choices, newest first. */
+export async function teamsOf(
+  db: pg.Pool | pg.ClientBase,
+  userId: string,
+): Promise<(Omit<TeamRow, 'settings'> & MembershipView)[]> {
+  const { rows } = await db.query<Omit<TeamRow, 'settings'> & MembershipView>(
+    `SELECT t.id, t.name, t.owner_id, t.created_at, tm.role, tm.data_sharing_consent,
+            tm.individual_alerts_opt_in
+     FROM team_members tm JOIN teams t ON t.id = tm.team_id
+     WHERE tm.user_id = $1 ORDER BY t.created_at DESC, t.id`,
+    [userId],
+  );
+  return rows.map(iso);
+}
+
+/** The caller's own standing in a team. */
+interface MembershipView {
+  role: TeamRole;
+  data_sharing_consent: boolean;
+  individual_alerts_opt_in: boolean;
+}
+
+/**
+ * One team as a member sees it: the team with its settings and the member
+ * count; admins also get the member list (they manage it).
+ */
+export async function teamView(
+  db: pg.Pool | pg.ClientBase,
+  teamId: string,
+  asAdmin: boolean,
+): Promise<TeamRow & { member_count: number; members?: MemberRow[] }> {
+  const team = await db.query<TeamRow>(
+    'SELECT id, name, owner_id, settings, created_at FROM teams WHERE id = $1',
+    [teamId],
+  );
+  if (!team.rows[0]) throw notFound('No such team');
+  const members = await db.query<MemberRow>(
+    `SELECT ${MEMBER_COLUMNS} FROM team_members tm JOIN users u ON u.id = tm.user_id
+     WHERE tm.team_id = $1 ORDER BY tm.joined_at, tm.user_id`,
+    [teamId],
+  );
+  return {
+    ...iso(team.rows[0]),
+    member_count: members.rows.length,
+    ...(asAdmin ? { members: members.rows.map(iso) } : {}),
+  };
 }

@@ -3,12 +3,8 @@ import { storeAlerts, type AlertRow } from './alert-store';
 import { evaluateMember } from './evaluate-member';
 import type { EvaluationWeek, WorkSession } from './member-work';
 import { teamAlerts, type EvaluatedMember } from './team-alerts';
-import {
-  burnoutThresholdsInput,
-  DEFAULT_BURNOUT_THRESHOLDS,
-  mergeThresholds,
-  type BurnoutThresholdsInput,
-} from './thresholds';
+import { teamThresholds } from './team-thresholds';
+import type { BurnoutThresholdsInput } from './thresholds';
 import { addDays, UnknownTimeZoneError, zoneOffsetMs } from '../../time/zoned-time';
 
 /** What a burnout run produced: the stored alerts, or why there are none. */
@@ -59,16 +55,7 @@ export async function runTeamBurnoutCheck(
   minGroupSize: number,
   override?: BurnoutThresholdsInput,
 ): Promise<BurnoutRunResult> {
-  const team = await client.query<{ settings: { burnout_thresholds?: unknown } }>(
-    'SELECT settings FROM teams WHERE id = $1',
-    [teamId],
-  );
-  const stored = burnoutThresholdsInput.safeParse(team.rows[0]?.settings?.burnout_thresholds ?? {});
-  const thresholds = mergeThresholds(
-    DEFAULT_BURNOUT_THRESHOLDS,
-    stored.success ? stored.data : undefined,
-    override,
-  );
+  const thresholds = await teamThresholds(client, teamId, override);
 
   const members = await client.query<MemberRecord>(
     `SELECT tm.user_id, u.email, u.timezone, tm.individual_alerts_opt_in

@@ -156,3 +156,28 @@ export function thresholdsToJson(t: BurnoutThresholds) {
     min_days: t.minDays,
   };
 }
+
+/**
+ * What is inconsistent in thresholds once merged (each override alone may be
+ * valid: a later working_hours_start can pass the stored end). Field names are
+ * the JSON ones, prefixed with `prefix`.
+ */
+export function thresholdProblems(
+  t: BurnoutThresholds,
+  prefix = '',
+): { field: string; message: string }[] {
+  const problems: { field: string; message: string }[] = [];
+  if (t.workdayStartMinute >= t.workdayEndMinute) {
+    problems.push({
+      field: `${prefix}working_hours_end`,
+      message: `must be after working_hours_start (${hhmm(t.workdayStartMinute)})`,
+    });
+  }
+  if (t.focusTrendMinDays > t.focusTrendDays) {
+    problems.push({
+      field: `${prefix}focus_trend_min_days`,
+      message: `must not exceed focus_trend_days (${t.focusTrendDays})`,
+    });
+  }
+  return problems;
+}
