@@ -4,6 +4,8 @@ import { createLogger, openDatabase, startServer, type RunningServer } from '@mi
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, testConfig } from '../helpers/test-server';
 
+const METRICS_TOKEN = 'scrape-me-0123456789abcdef';
+
 describeEachStore('errors and logs', (store) => {
   let server: RunningServer;
   let logs = '';
@@ -14,7 +16,7 @@ describeEachStore('errors and logs', (store) => {
         done();
       },
     });
-    const config = testConfig({ LOG_LEVEL: 'info' });
+    const config = testConfig({ LOG_LEVEL: 'info', METRICS_TOKEN });
     server = await startServer({ config, log: createLogger('info', sink), database: store() });
   });
   afterAll(async () => {
@@ -68,6 +70,17 @@ describeEachStore('errors and logs', (store) => {
     );
   });
 
+  it('/metrics with METRICS_TOKEN set answers only its bearer', async () => {
+    const scrape = (authorization?: string) =>
+      fetch(`${server.url}/metrics`, { headers: authorization ? { authorization } : {} });
+    await expectErrorShape(await scrape(), 401, 'unauthorized');
+    await expectErrorShape(await scrape(`Bearer ${METRICS_TOKEN}x`), 401, 'unauthorized');
+    await expectErrorShape(await scrape(METRICS_TOKEN), 401, 'unauthorized');
+    const ok = await scrape(`Bearer ${METRICS_TOKEN}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/^mindful_\w+ \d+$/m);
+  });
+
   it('/healthz answers ok while the database does', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);
@@ -85,6 +98,7 @@ describeEachStore('errors and logs', (store) => {
     expect(logs).toMatch(/"path":"\/api\/me"/);
     expect(logs).not.toContain(user.token);
     expect(logs).not.toContain(user.token.split('.')[0]);
+    expect(logs).not.toContain(METRICS_TOKEN);
     expect(logs).not.toContain('very secret password 42');
     for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });

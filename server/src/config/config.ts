@@ -44,6 +44,7 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 /** Everything the server reads from its environment, validated. */
@@ -65,6 +66,8 @@ export interface Config {
   authRateLimit: { max: number; windowSeconds: number };
   /** How long a verified bearer token is remembered (0: verify every request). */
   authSessionCacheMs: number;
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 /**
@@ -115,5 +118,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     authRateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_S },
     authSessionCacheMs: e.AUTH_SESSION_CACHE_MS,
+    metricsToken: e.METRICS_TOKEN,
   };
 }

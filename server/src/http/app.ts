@@ -6,6 +6,7 @@ import { currentUser, requireUser } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
+import { metricsRoute } from './metrics-route';
 import { flowRoutes } from '../flow/flow-routes';
 import { privacyRoutes } from '../privacy/privacy-routes';
 import { sessionRoutes } from '../sessions/session-routes';
@@ -59,15 +60,7 @@ export function createApp(ctx: AppContext): express.Express {
     }
   });
 
-  // Counters only (no user data), for scraping from inside the deployment.
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(
-      ctx.registry.metrics.toPrometheus({
-        documentsInMemory: ctx.registry.loadedCount,
-        connectedReplicas: ctx.registry.peerCount,
-      }),
-    );
-  });
+  app.get('/metrics', metricsRoute(ctx));
 
   // better-auth reads the raw body itself: mount it before express.json().
   app.all('/api/auth/*splat', nonBrowserClients, authRoutes(ctx.auth, BODY_LIMIT_BYTES));
