@@ -9,6 +9,7 @@ export { DocumentRegistry, type RegistryOptions } from './sync/document-registry
 export { CloseCodes, type CloseCode } from './sync/close-codes';
 export { compactDocument, compactionJob } from './sync/compaction';
 export { generationNotice, parseDocNotice } from './sync/instance-fanout';
+export { encodeAwarenessNotice, parseAwarenessNotice } from './sync/awareness-notice';
 export type { ReconciledListener } from './sync/reconciler';
 export { subjectHash, updatePlace } from './sync/update-log';
 export { withAdvisoryLock } from './jobs/advisory-lock';

@@ -4,7 +4,9 @@ import type { WebsocketProvider } from 'y-websocket';
 import { UserDoc, userDocName } from '@mindful/shared';
 import {
   createLogger,
+  encodeAwarenessNotice,
   generationNotice,
+  parseAwarenessNotice,
   parseDocNotice,
   startServer,
   type RunningServer,
@@ -77,6 +79,30 @@ describe('fan-out notification payloads', () => {
   it('ignores anything else', () => {
     for (const payload of ['', 'user:abc|1|2', '|1|2|3', 'user:abc|0|2|3', 'user:abc|x|2|3']) {
       expect(parseDocNotice(payload)).toBeNull();
+    }
+  });
+
+  it('carries awareness as base64 and refuses what would not fit in a notification', () => {
+    const update = new Uint8Array([1, 2, 3, 250]);
+    const payload = encodeAwarenessNotice({
+      docName: 'odd|name',
+      generation: 2,
+      instance: '77',
+      update,
+    });
+    expect(payload).not.toBeNull();
+    expect(parseAwarenessNotice(payload!)).toEqual({
+      docName: 'odd|name',
+      generation: 2,
+      instance: '77',
+      update,
+    });
+    const big = new Uint8Array(6_000);
+    expect(
+      encodeAwarenessNotice({ docName: 'user:a', generation: 1, instance: '1', update: big }),
+    ).toBeNull();
+    for (const bad of ['', 'user:a|1|2', 'user:a|0|2|AQ==', 'user:a|1|2|', 'user:a|1|2|#!']) {
+      expect(parseAwarenessNotice(bad)).toBeNull();
     }
   });
 });
@@ -158,6 +184,48 @@ for (const kind of kinds) {
       // (A can hear the commit first): once both queues drain they cover the same log.
       await Promise.all([onA.whenLogged(), onB.whenLogged()]);
       expect(onA.lastLoggedId).toBe(onB.lastLoggedId);
+    });
+
+    it('presence of a replica on instance A reaches a replica on instance B, and so does its leaving', async () => {
+      const user = await signUp(a.url);
+      const x = open(a.url, user);
+      const y = open(b.url, user);
+      await Promise.all([synced(x), synced(y)]);
+      const seenByY = () =>
+        y.awareness.getStates().get(x.awareness.clientID) as
+          { user?: { name: string } } | undefined;
+      const whenPresence = (check: () => boolean, what: string) =>
+        new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            y.awareness.off('update', onUpdate);
+            reject(new Error(`Timed out waiting for ${what}`));
+          }, 10_000);
+          const onUpdate = () => {
+            if (!check()) return;
+            clearTimeout(timer);
+            y.awareness.off('update', onUpdate);
+            resolve();
+          };
+          y.awareness.on('update', onUpdate);
+          onUpdate();
+        });
+
+      const relayedBefore = a.ctx.registry.metrics.awarenessFannedOut;
+      x.awareness.setLocalStateField('user', { name: 'extension' });
+      await whenPresence(() => seenByY()?.user?.name === 'extension', 'Y to see X’s presence');
+      x.awareness.setLocalStateField('user', { name: 'extension, editing' });
+      await whenPresence(
+        () => seenByY()?.user?.name === 'extension, editing',
+        'Y to see X’s presence change',
+      );
+      expect(a.ctx.registry.metrics.awarenessFannedOut).toBeGreaterThan(relayedBefore);
+      expect(b.ctx.registry.metrics.awarenessFannedIn).toBeGreaterThan(0);
+
+      // X's process dies (its socket drops without a goodbye): instance A
+      // removes X's presence and B hears it at once, not after the 30 s timeout.
+      x.shouldConnect = false;
+      (x.ws as unknown as { terminate(): void }).terminate();
+      await whenPresence(() => seenByY() === undefined, 'Y to see X vanish');
     });
 
     it('a REST write on instance A appears on a replica of instance B', async () => {

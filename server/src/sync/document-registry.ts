@@ -25,6 +25,9 @@ const DEFAULTS: Required<RegistryOptions> = {
   reconcileRetryMs: 5_000,
 };
 
+/** Awareness of `clientIds` changed through the peers of `doc` on this instance. */
+export type PeerAwarenessListener = (doc: LiveDocument, clientIds: number[]) => void;
+
 /** The registry is shutting down and takes no more work. */
 export class RegistryClosedError extends Error {
   constructor() {
@@ -48,6 +51,7 @@ export class DocumentRegistry {
   private readonly live = new Map<string, LiveDocument>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
+  private readonly awarenessListeners = new Set<PeerAwarenessListener>();
 
   constructor(
     pool: pg.Pool,
@@ -97,6 +101,12 @@ export class DocumentRegistry {
    */
   onReconciled(listener: ReconciledListener): () => void {
     return this.reconciler.onReconciled(listener);
+  }
+
+  /** Subscribes to awareness changes of this instance's replicas (the fan-out relays them). */
+  onPeerAwareness(listener: PeerAwarenessListener): () => void {
+    this.awarenessListeners.add(listener);
+    return () => this.awarenessListeners.delete(listener);
   }
 
   /**
@@ -222,6 +232,9 @@ export class DocumentRegistry {
       metrics: this.metrics,
       persisted: (d) => this.scheduleReconcile(d),
       failed: (d, error) => this.failed(d, error),
+      peerAwareness: (d, ids) => {
+        for (const listener of this.awarenessListeners) listener(d, ids);
+      },
     });
     doc.lastLoggedId = lastId;
     let unreadable = skipped;

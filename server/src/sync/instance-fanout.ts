@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
 import pg from 'pg';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import {
+  DOC_AWARENESS_CHANNEL,
+  encodeAwarenessNotice,
+  parseAwarenessNotice,
+} from './awareness-notice';
 import type { DocumentRegistry } from './document-registry';
 import type { LiveDocument } from './live-document';
 import { DOC_UPDATES_CHANNEL, compareIds } from './update-log';
@@ -82,6 +88,11 @@ const SEEN_LIMIT = 512;
  * (re)established every loaded document's log is re-read: the tail on the
  * first connect, the whole generation after a drop (an entry may have committed
  * out of id order meanwhile). Applying what a document already holds is a no-op.
+ *
+ * Awareness (presence) is relayed the same way on {@link DOC_AWARENESS_CHANNEL},
+ * over the same connection and never stored: the changes of one tick are sent
+ * as one notice per document, and an instance that misses some (or loads the
+ * document later) learns each replica's state at its next renewal (≤ 15 s).
  */
 export class InstanceFanout {
   private readonly options: Required<FanoutOptions>;
@@ -96,6 +107,9 @@ export class InstanceFanout {
   private readonly running = new Set<Promise<void>>();
   private readonly seen = new WeakMap<LiveDocument, Set<string>>();
   private readyWaiters: (() => void)[] = [];
+  /** Awareness changes of this tick, per document, relayed together at the next turn. */
+  private readonly outgoingAwareness = new Map<LiveDocument, Set<number>>();
+  private readonly stopRelaying: () => void;
 
   constructor(
     private readonly clientConfig: pg.ClientConfig,
@@ -105,6 +119,7 @@ export class InstanceFanout {
   ) {
     this.options = { ...DEFAULTS, ...options };
     this.backoffMs = this.options.minBackoffMs;
+    this.stopRelaying = registry.onPeerAwareness((doc, ids) => this.queueAwareness(doc, ids));
   }
 
   /** Starts listening (in the background: a store that is down is retried with backoff). */
@@ -127,6 +142,8 @@ export class InstanceFanout {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopRelaying();
+    this.outgoingAwareness.clear();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
     await this.connecting?.catch(() => undefined);
@@ -167,6 +184,7 @@ export class InstanceFanout {
     try {
       await client.connect();
       await client.query(`LISTEN ${DOC_UPDATES_CHANNEL}`);
+      await client.query(`LISTEN ${DOC_AWARENESS_CHANNEL}`);
     } catch (error) {
       drop(error);
       return;
@@ -212,8 +230,64 @@ export class InstanceFanout {
       .finally(() => clearTimeout(timer));
   }
 
+  private queueAwareness(doc: LiveDocument, clientIds: number[]): void {
+    if (this.stopped || !this.client) return;
+    let ids = this.outgoingAwareness.get(doc);
+    if (!ids) {
+      this.outgoingAwareness.set(doc, (ids = new Set()));
+      if (this.outgoingAwareness.size === 1) setImmediate(() => this.relayAwareness());
+    }
+    for (const id of clientIds) ids.add(id);
+  }
+
+  private relayAwareness(): void {
+    const client = this.client;
+    const batch = [...this.outgoingAwareness];
+    this.outgoingAwareness.clear();
+    if (!client) return;
+    const metrics = this.registry.metrics;
+    for (const [doc, ids] of batch) {
+      if (doc.dead) continue;
+      const payload = encodeAwarenessNotice({
+        docName: doc.docName,
+        generation: doc.generation,
+        instance: this.registry.updateLog.instanceId,
+        update: awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...ids]),
+      });
+      if (payload === null) {
+        metrics.awarenessTooLarge++;
+        continue;
+      }
+      metrics.awarenessFannedOut++;
+      // Presence is ephemeral: a notice lost with the connection is renewed by the replica.
+      client
+        .query('SELECT pg_notify($1, $2)', [DOC_AWARENESS_CHANNEL, payload])
+        .catch(() => undefined);
+    }
+  }
+
+  private onAwarenessNotice(payload: string): void {
+    const notice = parseAwarenessNotice(payload);
+    if (!notice || notice.instance === this.registry.updateLog.instanceId) return;
+    void this.registry.whenLoaded(notice.docName).then((doc) => {
+      // Only documents loaded here have replicas to tell; another generation's presence is void.
+      if (!doc || doc.generation !== notice.generation) return;
+      try {
+        doc.applyRemoteAwareness(notice.update);
+        this.registry.metrics.awarenessFannedIn++;
+      } catch (error) {
+        this.log.warn({ err: error, doc: notice.docName }, 'unreadable awareness notice ignored');
+      }
+    });
+  }
+
   private onNotification(message: pg.Notification): void {
-    if (message.channel !== DOC_UPDATES_CHANNEL || !message.payload) return;
+    if (!message.payload) return;
+    if (message.channel === DOC_AWARENESS_CHANNEL) {
+      this.onAwarenessNotice(message.payload);
+      return;
+    }
+    if (message.channel !== DOC_UPDATES_CHANNEL) return;
     const notice = parseDocNotice(message.payload);
     if (!notice) return;
     // This instance's own appends are already in memory.

@@ -9,6 +9,12 @@ import { maxId, type LoggedUpdate, type UpdateLog } from './update-log';
 /** Origin of updates another instance logged: applied and broadcast, never logged again. */
 export const FROM_LOG: unique symbol = Symbol('from-log');
 
+/** Origin of awareness another instance relayed: shown to the peers here, never relayed back. */
+export const FROM_INSTANCE: unique symbol = Symbol('from-instance');
+
+/** Origin of the awareness removal when a peer disconnects (other instances must hear it). */
+const PEER_LEFT: unique symbol = Symbol('peer-left');
+
 /** The document was closed (evicted, unloaded on failure, or shut down) before the work ran. */
 export class DocumentClosedError extends Error {
   constructor(readonly docName: string) {
@@ -33,6 +39,8 @@ export interface LiveDocumentHooks {
   persisted(doc: LiveDocument): void;
   /** Logging failed: the in-memory state is ahead of the log, so the document must go. */
   failed(doc: LiveDocument, error: unknown): void;
+  /** Awareness of these clients changed through this instance's peers (announced, renewed or gone). */
+  peerAwareness(doc: LiveDocument, clientIds: number[]): void;
 }
 
 interface Operation {
@@ -166,6 +174,15 @@ export class LiveDocument {
     return unreadable;
   }
 
+  /**
+   * Applies an awareness update another instance relayed (its replicas'
+   * presence) and shows it to the peers here. Stale clocks change nothing.
+   */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.dead) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, FROM_INSTANCE);
+  }
+
   /** Resolves once everything queued before this call is logged. */
   whenLogged(): Promise<void> {
     return this.enqueue<void>(null, () => undefined);
@@ -190,7 +207,7 @@ export class LiveDocument {
     if (!this.peers.delete(peer)) return;
     this.lastActive = Date.now();
     if (!this.dead && peer.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], null);
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], PEER_LEFT);
     }
   }
 
@@ -273,10 +290,12 @@ export class LiveDocument {
   ): void => {
     const changed = [...added, ...updated, ...removed];
     const peer = origin as DocumentPeer | null;
-    if (peer && this.peers.has(peer)) {
+    const fromPeer = peer !== null && this.peers.has(peer);
+    if (fromPeer) {
       for (const id of added) peer.awarenessIds.add(id);
       for (const id of removed) peer.awarenessIds.delete(id);
     }
+    if (fromPeer || origin === PEER_LEFT) this.hooks.peerAwareness(this, changed);
     const message = encodeAwareness(
       awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
     );

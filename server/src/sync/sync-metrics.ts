@@ -13,6 +13,12 @@ export class SyncMetrics {
   updatesPersisted = 0;
   /** Log entries another instance appended, applied here and broadcast (fan-out). */
   updatesFannedIn = 0;
+  /** Awareness changes of this instance's replicas told to the other instances. */
+  awarenessFannedOut = 0;
+  /** Awareness changes another instance told, applied here and relayed. */
+  awarenessFannedIn = 0;
+  /** Awareness changes too large for one notification (the others learn of them at the next renewal, or never). */
+  awarenessTooLarge = 0;
   /** Times the fan-out listener (re)connected to PostgreSQL. */
   fanoutConnects = 0;
   /** Updates that could not be applied to the document (undecodable). */
