@@ -1,45 +1,22 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
-import type { RunningServer } from '@mindful/server';
 import { setMemberRole } from '../../server/src/teams/team-store';
 import { describeEachStore } from '../helpers/databases';
-import { authedFetch, signUp, startTestServer, type TestUser } from '../helpers/test-server';
-import { seedSessions } from './seed-sessions';
+import { signUp, type TestUser } from '../helpers/test-server';
+import { newTeam as createTeam, seedSessions, teamsApi, useTeamServer } from './team-fixtures';
 
 interface ErrorBody {
   error: { code: string; message: string; details?: { field: string; message: string }[] };
 }
 
 describeEachStore('team administration: listing, settings, roles, the last admin', (store) => {
-  let server: RunningServer;
-  const api = (user: TestUser, path: string, init: { method?: string; body?: unknown } = {}) =>
-    authedFetch(server.url, user.token, `/api/teams${path}`, init);
+  const running = useTeamServer(store);
+  const api = teamsApi(() => running().url);
 
-  async function newTeam(admin: TestUser, members: TestUser[], name = 'Platform') {
-    const created = await api(admin, '', { method: 'POST', body: { name } });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    for (const member of members) {
-      const added = await api(admin, `/${id}/members`, {
-        method: 'POST',
-        body: { email: member.email },
-      });
-      expect(added.status).toBe(201);
-    }
-    return id;
-  }
+  const newTeam = (admin: TestUser, members: TestUser[], name?: string) =>
+    createTeam(api, admin, members, name);
 
-  const users = (n: number) => Promise.all(Array.from({ length: n }, () => signUp(server.url)));
-
-  beforeAll(async () => {
-    server = await startTestServer(store(), {
-      DEFAULT_SUBSCRIPTION_TIER: 'team',
-      TEAM_MIN_GROUP_SIZE: '3',
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  const users = (n: number) => Promise.all(Array.from({ length: n }, () => signUp(running().url)));
 
   it('lists the caller’s teams and shows a team: members to admins, a count to members', async () => {
     const [admin, member, outsider] = await users(3);

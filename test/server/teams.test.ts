@@ -1,16 +1,20 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
-import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
-import { authedFetch, signUp, startTestServer, type TestUser } from '../helpers/test-server';
+import { signUp, type TestUser } from '../helpers/test-server';
 import { recomputeTeam, refreshTeamMetricsForUser } from '../../server/src/teams/team-metrics';
 import { lastCompleteWeekStart, teamJobs } from '../../server/src/teams/team-jobs';
-import { seedSessions, type SeedSession } from './seed-sessions';
+import {
+  newTeam as createTeam,
+  seedSessions,
+  teamsApi,
+  useTeamServer,
+  type SeedSession,
+} from './team-fixtures';
 
 describeEachStore('teams over real HTTP', (store) => {
-  let server: RunningServer;
-  const api = (user: TestUser, path: string, init: { method?: string; body?: unknown } = {}) =>
-    authedFetch(server.url, user.token, `/api/teams${path}`, init);
+  const running = useTeamServer(store);
+  const api = teamsApi(() => running().url);
 
   const insertSessions = (user: TestUser, sessions: SeedSession[]) =>
     seedSessions(store().pool, user.id, sessions);
@@ -24,19 +28,7 @@ describeEachStore('teams over real HTTP', (store) => {
     }
   }
 
-  async function newTeam(admin: TestUser, members: TestUser[]): Promise<string> {
-    const created = await api(admin, '', { method: 'POST', body: { name: 'Platform' } });
-    expect(created.status).toBe(201);
-    const team = (await created.json()) as { id: string };
-    for (const member of members) {
-      const added = await api(admin, `/${team.id}/members`, {
-        method: 'POST',
-        body: { email: member.email },
-      });
-      expect(added.status).toBe(201);
-    }
-    return team.id;
-  }
+  const newTeam = (admin: TestUser, members: TestUser[]) => createTeam(api, admin, members);
 
   const consent = (user: TestUser, teamId: string, value: boolean, optIn?: boolean) =>
     api(user, `/${teamId}/consent`, {
@@ -54,21 +46,11 @@ describeEachStore('teams over real HTTP', (store) => {
     return body.daily_metrics;
   }
 
-  beforeAll(async () => {
-    server = await startTestServer(store(), {
-      DEFAULT_SUBSCRIPTION_TIER: 'team',
-      TEAM_MIN_GROUP_SIZE: '3',
-    });
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
-
   it('creates a team with its owner as admin, adds members, and guards every route', async () => {
     const [admin, member, outsider] = await Promise.all([
-      signUp(server.url),
-      signUp(server.url),
-      signUp(server.url),
+      signUp(running().url),
+      signUp(running().url),
+      signUp(running().url),
     ]);
     const created = await api(admin, '', { method: 'POST', body: { name: 'Core' } });
     expect(created.status).toBe(201);
@@ -142,7 +124,7 @@ describeEachStore('teams over real HTTP', (store) => {
   });
 
   it('refuses every team route below the premium tier with 402', async () => {
-    const user = await signUp(server.url);
+    const user = await signUp(running().url);
     const created = await api(user, '', { method: 'POST', body: { name: 'Paid' } });
     const teamId = ((await created.json()) as { id: string }).id;
     await store().pool.query(`UPDATE users SET subscription_tier = 'free' WHERE id = $1`, [
@@ -161,7 +143,7 @@ describeEachStore('teams over real HTTP', (store) => {
   });
 
   it('consent is set only by the member themself and defaults to false', async () => {
-    const [admin, member] = await Promise.all([signUp(server.url), signUp(server.url)]);
+    const [admin, member] = await Promise.all([signUp(running().url), signUp(running().url)]);
     const teamId = await newTeam(admin, [member]);
     const set = await consent(member, teamId, true, true);
     expect(set.status).toBe(200);
@@ -195,7 +177,7 @@ describeEachStore('teams over real HTTP', (store) => {
   });
 
   it('aggregates only consenting members, hides small days, and follows consent changes', async () => {
-    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => signUp(server.url)));
+    const [a, b, c, d] = await Promise.all([1, 2, 3, 4].map(() => signUp(running().url)));
     const teamId = await newTeam(a, [b, c, d]);
     await insertSessions(a, [
       {
@@ -282,7 +264,7 @@ describeEachStore('teams over real HTTP', (store) => {
   });
 
   it('refreshes one user and day incrementally, as the reconciler will', async () => {
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => signUp(server.url)));
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => signUp(running().url)));
     const teamId = await newTeam(a, [b, c]);
     for (const user of [a, b, c]) await consent(user, teamId, true);
     for (const user of [a, b, c]) {
@@ -310,7 +292,7 @@ describeEachStore('teams over real HTTP', (store) => {
     expect(day.average_session_minutes).toBeCloseTo(210 / 4, 10);
 
     // A non-consenting user's refresh touches nothing.
-    const outsider = await signUp(server.url);
+    const outsider = await signUp(running().url);
     await insertSessions(outsider, [{ start: '2024-04-01T09:00:00Z', minutes: 30, focus: 0 }]);
     await withClient((client) => refreshTeamMetricsForUser(client, outsider.id, ['2024-04-01']));
     expect((await dailyMetrics(a, teamId, '2024-04-01', '2024-04-01'))[0]).toEqual(day);
@@ -326,7 +308,7 @@ describeEachStore('teams over real HTTP', (store) => {
   });
 
   it('suggests protecting peak focus hours and flags interruption-heavy days, with evidence', async () => {
-    const users = await Promise.all([1, 2, 3].map(() => signUp(server.url)));
+    const users = await Promise.all([1, 2, 3].map(() => signUp(running().url)));
     const teamId = await newTeam(users[0], users.slice(1));
     for (const user of users) await consent(user, teamId, true);
     // 2024-05-06 is a Monday: six interruptions per session against one on the other days.
@@ -379,7 +361,7 @@ describeEachStore('teams over real HTTP', (store) => {
   it('runs burnout alerts as team-level counts, naming only members who opted in', async () => {
     const users = await Promise.all(
       ['UTC', 'America/Los_Angeles', 'Asia/Tokyo', 'UTC'].map((timezone) =>
-        signUp(server.url, { timezone }),
+        signUp(running().url, { timezone }),
       ),
     );
     const [admin, la, tokyo, quiet] = users;
@@ -444,7 +426,7 @@ describeEachStore('teams over real HTTP', (store) => {
   it('the scheduled jobs recompute every team and check the last complete week once', async () => {
     expect(lastCompleteWeekStart(new Date('2024-06-12T08:00:00Z'))).toBe('2024-06-03'); // a Wednesday
     expect(lastCompleteWeekStart(new Date('2024-06-10T00:30:00Z'))).toBe('2024-06-03'); // a Monday
-    const users = await Promise.all([1, 2, 3].map(() => signUp(server.url)));
+    const users = await Promise.all([1, 2, 3].map(() => signUp(running().url)));
     const teamId = await newTeam(users[0], users.slice(1));
     for (const user of users) await consent(user, teamId, true);
     for (const user of users) {
@@ -452,12 +434,12 @@ describeEachStore('teams over real HTTP', (store) => {
         { start: '2024-06-08T12:00:00Z', minutes: 60, focus: 0.5 }, // Saturday
       ]);
     }
-    const [refresh, burnout] = teamJobs(server.ctx, () => new Date('2024-06-12T08:00:00Z'));
-    expect(await server.ctx.jobs.runNow(refresh)).toEqual({ ran: true });
+    const [refresh, burnout] = teamJobs(running().ctx, () => new Date('2024-06-12T08:00:00Z'));
+    expect(await running().ctx.jobs.runNow(refresh)).toEqual({ ran: true });
     const [day] = await dailyMetrics(users[0], teamId, '2024-06-08', '2024-06-08');
     expect(day).toMatchObject({ contributors: 3, session_count: 3 });
 
-    expect(await server.ctx.jobs.runNow(burnout)).toEqual({ ran: true });
+    expect(await running().ctx.jobs.runNow(burnout)).toEqual({ ran: true });
     const alerts = async () =>
       (
         await store().pool.query(
@@ -469,7 +451,7 @@ describeEachStore('teams over real HTTP', (store) => {
       { rule: 'weekend_work', week_start: '2024-06-03', affected_members: 3 },
     ]);
     // A second tick in the same week finds the week checked and adds nothing.
-    await server.ctx.jobs.runNow(burnout);
+    await running().ctx.jobs.runNow(burnout);
     expect(await alerts()).toHaveLength(1);
   });
 });
