@@ -186,18 +186,23 @@ function activity(i: number) {
   };
 }
 
-/** Runs PUT_REQUESTS requests, PUT_CONCURRENCY at a time (one session per worker, timestamps in order). */
+/**
+ * Runs PUT_REQUESTS requests, `concurrency` at a time (one session per worker,
+ * timestamps in order; a later call continues after the earlier timestamps).
+ */
 async function hammer(
   url: (worker: number) => string,
   headers: Record<string, string>,
   method = 'PUT',
+  concurrency = PUT_CONCURRENCY,
+  firstStep = 0,
 ) {
   const latencies: number[] = [];
-  const perWorker = PUT_REQUESTS / PUT_CONCURRENCY;
+  const perWorker = PUT_REQUESTS / concurrency;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: PUT_CONCURRENCY }, async (_, worker) => {
-      for (let i = 0; i < perWorker; i++) {
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = firstStep; i < firstStep + perWorker; i++) {
         const t = performance.now();
         const response = await fetch(url(worker), {
           method,
@@ -211,11 +216,15 @@ async function hammer(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { perSecond: PUT_REQUESTS / seconds, p99: pct(latencies, 0.99) };
+  return {
+    perSecond: PUT_REQUESTS / seconds,
+    p50: pct(latencies, 0.5),
+    p99: pct(latencies, 0.99),
+  };
 }
 
 /** The same request answered by a bare node:http server (parse JSON, answer a fixed result). */
-async function bareBaseline() {
+async function bareBaseline(concurrency = PUT_CONCURRENCY) {
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -236,7 +245,12 @@ async function bareBaseline() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   try {
-    return await hammer(() => `http://127.0.0.1:${port}/api/sessions/x/update`, {});
+    return await hammer(
+      () => `http://127.0.0.1:${port}/api/sessions/x/update`,
+      {},
+      'PUT',
+      concurrency,
+    );
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }
@@ -306,8 +320,12 @@ export async function benchSync(): Promise<void> {
       });
       sessions.push(((await response.json()) as { id: string }).id);
     }
-    const ours = await hammer((w) => `${server.url}/api/sessions/${sessions[w]}/update`, headers);
+    const update = (w: number) => `${server.url}/api/sessions/${sessions[w]}/update`;
+    const ours = await hammer(update, headers);
     const bare = await bareBaseline();
+    // One client at a time: the latency of a single update (the seed asked < 5 ms).
+    const alone = await hammer(update, headers, 'PUT', 1, PUT_REQUESTS / PUT_CONCURRENCY);
+    const bareAlone = await bareBaseline(1);
     const authOnly = await hammer(() => `${server.url}/api/me`, headers, 'GET');
     console.log(
       `GET /api/me (authentication alone): ${authOnly.perSecond.toFixed(0)} req/s, p99 ${ms(authOnly.p99)}`,
@@ -315,6 +333,10 @@ export async function benchSync(): Promise<void> {
     console.log(
       `PUT /api/sessions/:id/update (${PUT_CONCURRENCY} concurrent): ${ours.perSecond.toFixed(0)} req/s, p99 ${ms(ours.p99)} ` +
         `| bare node:http: ${bare.perSecond.toFixed(0)} req/s, p99 ${ms(bare.p99)} | ratio ${(bare.perSecond / ours.perSecond).toFixed(1)}× slower`,
+    );
+    console.log(
+      `PUT /api/sessions/:id/update (one at a time): p50 ${ms(alone.p50)}, p99 ${ms(alone.p99)} ` +
+        `| bare node:http: p50 ${ms(bareAlone.p50)}, p99 ${ms(bareAlone.p99)} | ratio ${(alone.p50 / bareAlone.p50).toFixed(1)}× at p50`,
     );
   } finally {
     await server.close();
