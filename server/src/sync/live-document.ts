@@ -10,7 +10,7 @@ import { maxId, type LoggedUpdate, type UpdateLog } from './update-log';
 export const FROM_LOG: unique symbol = Symbol('from-log');
 
 /** Origin of awareness another instance relayed: shown to the peers here, never relayed back. */
-export const FROM_INSTANCE: unique symbol = Symbol('from-instance');
+const FROM_INSTANCE: unique symbol = Symbol('from-instance');
 
 /** Origin of the awareness removal when a peer disconnects (other instances must hear it). */
 const PEER_LEFT: unique symbol = Symbol('peer-left');

@@ -131,7 +131,7 @@ async function lockTeam(client: pg.ClientBase, teamId: string): Promise<void> {
 }
 
 /** The team's admins and members (user ids), read under {@link lockTeam}. */
-async function adminsOf(
+async function rolesOf(
   client: pg.ClientBase,
   teamId: string,
 ): Promise<{ admins: string[]; members: string[] }> {
@@ -153,18 +153,17 @@ const LAST_ADMIN =
  * Removes a member and recomputes the team's aggregates without them; 404 if
  * not a member. The last admin cannot leave while others remain (409); when
  * the last member leaves, the team goes with them (nobody could reach it).
- * @returns whether the team was deleted.
  */
 export async function removeMember(
   client: pg.ClientBase,
   teamId: string,
   userId: string,
-): Promise<{ teamDeleted: boolean }> {
+): Promise<void> {
   await lockTeam(client, teamId);
-  const { admins, members } = await adminsOf(client, teamId);
+  const { admins, members } = await rolesOf(client, teamId);
   if (members.length === 1 && members[0] === userId) {
     await client.query('DELETE FROM teams WHERE id = $1', [teamId]);
-    return { teamDeleted: true };
+    return;
   }
   if (admins.length === 1 && admins[0] === userId) throw conflict(LAST_ADMIN);
   const { rows } = await client.query<{ data_sharing_consent: boolean }>(
@@ -173,7 +172,6 @@ export async function removeMember(
   );
   if (rows.length === 0) throw notFound('No such member');
   if (rows[0].data_sharing_consent) await recomputeTeam(client, teamId);
-  return { teamDeleted: false };
 }
 
 /** Sets a member's role; 404 if not a member, 409 when it would leave the team without an admin. */
@@ -184,7 +182,7 @@ export async function setMemberRole(
   role: TeamRole,
 ): Promise<MemberRow> {
   await lockTeam(client, teamId);
-  const { admins } = await adminsOf(client, teamId);
+  const { admins } = await rolesOf(client, teamId);
   if (role !== 'admin' && admins.length === 1 && admins[0] === userId) {
     throw conflict(LAST_ADMIN);
   }
