@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
 import { setMemberRole } from '../../server/src/teams/team-store';
 import { describeEachStore } from '../helpers/databases';
-import { signUp, type TestUser } from '../helpers/test-server';
+import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
 import { newTeam as createTeam, seedSessions, teamsApi, useTeamServer } from './team-fixtures';
 
 interface ErrorBody {
@@ -182,6 +182,9 @@ describeEachStore('team administration: listing, settings, roles, the last admin
     expect((await role(admin, admin.id, { role: 'admin' })).status).toBe(403);
     expect((await leave(admin, admin.id)).status).toBe(204);
     expect((await api(admin, `/${id}`)).status).toBe(404);
+    // The owner left: the team passed to the remaining admin.
+    const kept = (await (await api(member, `/${id}`)).json()) as Record<string, unknown>;
+    expect(kept).toMatchObject({ owner_id: member.id, role: 'admin', member_count: 1 });
 
     // The last member leaving takes the team, its settings and aggregates with it.
     expect((await leave(member, member.id)).status).toBe(204);
@@ -231,5 +234,29 @@ describeEachStore('team administration: listing, settings, roles, the last admin
       [id],
     );
     expect(admins.rows).toEqual([{ user_id: second.id }]);
+  });
+
+  it('a purge never takes a team from its members: the longest-standing one becomes admin and owner', async () => {
+    const [owner, first, second, alone] = await users(4);
+    const id = await newTeam(owner, [first, second]);
+    const solo = await newTeam(alone, []);
+    for (const user of [owner, alone]) {
+      const purge = await authedFetch(running().url, user.token, '/api/privacy/purge', {
+        method: 'DELETE',
+      });
+      expect(purge.status).toBe(200);
+    }
+    const team = (await (await api(first, `/${id}`)).json()) as {
+      owner_id: string;
+      members: { user_id: string; role: string }[];
+    };
+    expect(team.owner_id).toBe(first.id);
+    expect(team.members.map((m) => [m.user_id, m.role])).toEqual([
+      [first.id, 'admin'],
+      [second.id, 'member'],
+    ]);
+    // A team with nobody else in it goes with its owner.
+    const left = await store().pool.query('SELECT 1 FROM teams WHERE id = $1', [solo]);
+    expect(left.rows).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { inTransaction } from '../db/database';
 import { generationNotice } from '../sync/instance-fanout';
 import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/update-log';
 import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
+import { handOverTeams } from '../teams/team-store';
 
 /** `all` deletes the account too; `data` keeps the account and its sign-in. */
 export const PURGE_SCOPES = ['all', 'data'] as const;
@@ -56,17 +57,8 @@ export async function purgeUser(
     await client.query('DELETE FROM user_insights WHERE user_id = $1', [userId]);
     await client.query('DELETE FROM team_alert_members WHERE user_id = $1', [userId]);
     if (scope === 'all') {
-      // A team survives its owner when another admin can take it over.
-      await client.query(
-        `UPDATE teams t SET owner_id = (
-           SELECT m.user_id FROM team_members m
-           WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin'
-           ORDER BY m.joined_at LIMIT 1)
-         WHERE t.owner_id = $1 AND EXISTS (
-           SELECT 1 FROM team_members m
-           WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin')`,
-        [userId],
-      );
+      // Erasing an account is never refused: its teams go on with their members.
+      await handOverTeams(client, userId);
       await client.query('DELETE FROM users WHERE id = $1', [userId]);
     } else {
       await client.query(

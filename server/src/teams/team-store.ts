@@ -145,14 +145,49 @@ async function rolesOf(
   };
 }
 
+/**
+ * Hands `userId`'s responsibilities over before they leave (a team, or with
+ * no `teamId` every team, as a purge does): a team they alone administer gets
+ * its longest-standing other member as admin, and a team they own passes to
+ * its longest-standing other admin. A team with nobody else is left as is.
+ */
+export async function handOverTeams(
+  client: pg.ClientBase,
+  userId: string,
+  teamId?: string,
+): Promise<void> {
+  await client.query(
+    `UPDATE team_members SET role = 'admin'
+     WHERE id IN (
+       SELECT DISTINCT ON (o.team_id) o.id FROM team_members o
+       JOIN team_members me ON me.team_id = o.team_id AND me.user_id = $1 AND me.role = 'admin'
+       WHERE o.user_id <> $1 AND ($2::uuid IS NULL OR o.team_id = $2)
+         AND NOT EXISTS (SELECT 1 FROM team_members a
+                         WHERE a.team_id = o.team_id AND a.role = 'admin' AND a.user_id <> $1)
+       ORDER BY o.team_id, o.joined_at, o.user_id)`,
+    [userId, teamId ?? null],
+  );
+  await client.query(
+    `UPDATE teams t SET owner_id = (
+       SELECT m.user_id FROM team_members m
+       WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin'
+       ORDER BY m.joined_at, m.user_id LIMIT 1)
+     WHERE t.owner_id = $1 AND ($2::uuid IS NULL OR t.id = $2)
+       AND EXISTS (SELECT 1 FROM team_members m
+                   WHERE m.team_id = t.id AND m.user_id <> $1 AND m.role = 'admin')`,
+    [userId, teamId ?? null],
+  );
+}
+
 const LAST_ADMIN =
   'A team needs an admin: make another member admin first ' +
   '(PUT /api/teams/:id/members/:user_id with {"role":"admin"}).';
 
 /**
  * Removes a member and recomputes the team's aggregates without them; 404 if
- * not a member. The last admin cannot leave while others remain (409); when
- * the last member leaves, the team goes with them (nobody could reach it).
+ * not a member. The last admin cannot leave while others remain (409); an
+ * owner who leaves passes the team to another admin; when the last member
+ * leaves, the team goes with them (nobody could reach it).
  */
 export async function removeMember(
   client: pg.ClientBase,
@@ -166,6 +201,7 @@ export async function removeMember(
     return;
   }
   if (admins.length === 1 && admins[0] === userId) throw conflict(LAST_ADMIN);
+  await handOverTeams(client, userId, teamId);
   const { rows } = await client.query<{ data_sharing_consent: boolean }>(
     `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 RETURNING data_sharing_consent`,
     [teamId, userId],
