@@ -155,7 +155,7 @@ describeEachStore('privacy export and settings', (store) => {
     replica.destroy();
   });
 
-  it('turning team sharing off withdraws consent in every team', async () => {
+  async function consentingTeamMember() {
     const user = await signUp(server.url);
     await q(`UPDATE users SET subscription_tier = 'team' WHERE id = $1`, [user.id]);
     const team = (await (
@@ -164,19 +164,59 @@ describeEachStore('privacy export and settings', (store) => {
         body: { name: 'Sharers' },
       })
     ).json()) as { id: string };
-    await authedFetch(server.url, user.token, `/api/teams/${team.id}/consent`, {
-      method: 'PUT',
-      body: { data_sharing_consent: true },
-    });
-    const consent = async () =>
+    const setConsent = (value: boolean) =>
+      authedFetch(server.url, user.token, `/api/teams/${team.id}/consent`, {
+        method: 'PUT',
+        body: { data_sharing_consent: value },
+      });
+    expect((await setConsent(true)).status).toBe(200);
+    const consent = async (): Promise<boolean> =>
       (await q('SELECT data_sharing_consent FROM team_members WHERE user_id = $1', [user.id]))
         .rows[0].data_sharing_consent;
     expect(await consent()).toBe(true);
-    await authedFetch(server.url, user.token, '/api/privacy/settings', {
-      method: 'PUT',
-      body: { share_with_teams: false },
+    return { user, setConsent, consent };
+  }
+
+  it('turning team sharing off withdraws consent in every team and refuses it until back on', async () => {
+    const { user, setConsent, consent } = await consentingTeamMember();
+    const share = (value: boolean) =>
+      authedFetch(server.url, user.token, '/api/privacy/settings', {
+        method: 'PUT',
+        body: { share_with_teams: value },
+      });
+    await share(false);
+    expect(await consent()).toBe(false);
+    const refused = await setConsent(true);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+      /share_with_teams/,
+    );
+    expect(await consent()).toBe(false);
+    await share(true);
+    expect((await setConsent(true)).status).toBe(200);
+    expect(await consent()).toBe(true);
+  });
+
+  it('settings changed on a replica reach the user row: retention and team consent follow them', async () => {
+    const { user, consent } = await consentingTeamMember();
+    const doc = new Y.Doc();
+    const replica = connectReplica(server.url, user, { doc });
+    await synced(replica);
+    new UserDoc(doc).updateSettings({ share_with_teams: false, retention_days: 14 });
+    await waitFor(
+      async () =>
+        (await q('SELECT privacy_settings FROM users WHERE id = $1', [user.id])).rows[0]
+          .privacy_settings.retention_days === 14,
+      'the settings on the user row',
+    );
+    const { rows } = await q('SELECT privacy_settings FROM users WHERE id = $1', [user.id]);
+    expect(rows[0].privacy_settings).toEqual({
+      ...DEFAULT_PRIVACY_SETTINGS,
+      share_with_teams: false,
+      retention_days: 14,
     });
     expect(await consent()).toBe(false);
+    replica.destroy();
   });
 
   it('a project path the user did not allow to leave the device never reaches the document or the tables', async () => {

@@ -5,8 +5,8 @@ import { currentUser, sessionCacheOf } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { inTransaction } from '../db/database';
 import { parseInput } from '../http/validate';
-import { recomputeTeam } from '../teams/team-metrics';
 import { PURGE_SCOPES, purgeUser } from './purge';
+import { mirrorPrivacySettings } from './settings-mirror';
 import { streamUserExport } from './user-export';
 
 const purgeQuerySchema = z.object({ scope: z.enum(PURGE_SCOPES).default('all') }).strict();
@@ -29,22 +29,7 @@ export function privacyRoutes(ctx: AppContext): Router {
     const user = currentUser(res);
     const patch = parseInput(privacySettingsPatchSchema, req.body);
     const settings = await ctx.registry.write(user.id, (doc) => doc.updateSettings(patch));
-    await inTransaction(ctx.db.pool, async (client) => {
-      // Mirrored on the user row so jobs (retention) can select on it in SQL.
-      await client.query(
-        'UPDATE users SET privacy_settings = $2, updated_at = NOW() WHERE id = $1',
-        [user.id, JSON.stringify(settings)],
-      );
-      // Turning team sharing off withdraws consent in every team at once.
-      if (patch.share_with_teams === false) {
-        const { rows } = await client.query<{ team_id: string }>(
-          `UPDATE team_members SET data_sharing_consent = false
-           WHERE user_id = $1 AND data_sharing_consent RETURNING team_id`,
-          [user.id],
-        );
-        for (const row of rows) await recomputeTeam(client, row.team_id);
-      }
-    });
+    await inTransaction(ctx.db.pool, (client) => mirrorPrivacySettings(client, user.id, settings));
     res.json(settings);
   });
 

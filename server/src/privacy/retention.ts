@@ -13,7 +13,8 @@ const USERS_PER_RUN = 500;
 
 /**
  * Finds sessions older than each user's `retention_days` (mirrored on
- * `users.privacy_settings` by the settings route).
+ * `users.privacy_settings` from their document by the settings route and by
+ * every reconciliation).
  */
 export async function findExpiredSessions(
   client: pg.ClientBase,

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { FlowStateEntry, PrivacySettings } from '@mindful/shared';
 import { inTransaction } from '../db/database';
 import type { FieldCipher } from '../privacy/cipher';
+import { mirrorPrivacySettings } from '../privacy/settings-mirror';
 import {
   FLOW_STATE_COLUMNS,
   SESSION_COLUMNS,
@@ -55,7 +56,8 @@ const dateOf = (time: string | Date) => new Date(time).toISOString().slice(0, 10
  * `flow_states` rows: re-validated, owned by the document's authenticated
  * owner, privacy settings applied, sensitive columns sealed, upserted
  * idempotently in one transaction; entries removed from the document are
- * deleted. Only entries that changed since the last run are written.
+ * deleted; the settings are mirrored on the user row. Only entries that
+ * changed since the last run are written.
  */
 export class Reconciler {
   private readonly listeners: ReconciledListener[] = [];
@@ -100,6 +102,8 @@ export class Reconciler {
       if (gen[0]?.generation !== doc.generation) {
         throw new GenerationMovedError(doc.docName, doc.generation, gen[0]?.generation ?? null);
       }
+      // Settings changed on any replica reach the user row, where jobs read them.
+      await mirrorPrivacySettings(client, doc.userId, settings);
       const { rows: existing } = await client.query<{
         id: string;
         start_time: Date;

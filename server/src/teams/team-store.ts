@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { conflict, notFound } from '../http/errors';
+import { sharesWithTeams } from '../privacy/settings-mirror';
 import { DEFAULT_BURNOUT_THRESHOLDS, thresholdsToJson } from './burnout/thresholds';
 import type { TeamRole } from './team-access';
 import { recomputeTeam } from './team-metrics';
@@ -67,6 +68,7 @@ export async function addMember(
   email: string,
   role: TeamRole,
 ): Promise<MemberRow> {
+  await lockTeam(client, teamId);
   const users = await client.query<{ id: string }>(
     'SELECT id FROM users WHERE lower(email) = lower($1)',
     [email],
@@ -108,6 +110,12 @@ export async function setConsent(
   userId: string,
   choice: { dataSharingConsent: boolean; individualAlertsOptIn?: boolean },
 ): Promise<MemberRow> {
+  // Users row before member row: the order mirrorPrivacySettings locks them in.
+  if (choice.dataSharingConsent && !(await sharesWithTeams(client, userId))) {
+    throw conflict(
+      'Team sharing is off in your privacy settings: set share_with_teams to true before consenting',
+    );
+  }
   const before = await client.query<{ data_sharing_consent: boolean }>(
     `SELECT data_sharing_consent FROM team_members WHERE team_id = $1 AND user_id = $2 FOR UPDATE`,
     [teamId, userId],

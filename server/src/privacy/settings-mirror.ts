@@ -1,0 +1,43 @@
+import type pg from 'pg';
+import type { PrivacySettings } from '@mindful/shared';
+import { recomputeTeam } from '../teams/team-metrics';
+
+/**
+ * Copies the settings of a user's document onto `users.privacy_settings`,
+ * where jobs select on them in SQL (retention, team consent). With team
+ * sharing off, every team consent the user still gives is withdrawn and those
+ * teams' aggregates recomputed. Idempotent: the settings route and every
+ * reconciliation call it, whichever replica changed the settings.
+ */
+export async function mirrorPrivacySettings(
+  client: pg.ClientBase,
+  userId: string,
+  settings: PrivacySettings,
+): Promise<void> {
+  await client.query(
+    `UPDATE users SET privacy_settings = $2::jsonb, updated_at = NOW()
+     WHERE id = $1 AND privacy_settings IS DISTINCT FROM $2::jsonb`,
+    [userId, JSON.stringify(settings)],
+  );
+  if (settings.share_with_teams) return;
+  const { rows } = await client.query<{ team_id: string }>(
+    `UPDATE team_members SET data_sharing_consent = false
+     WHERE user_id = $1 AND data_sharing_consent RETURNING team_id`,
+    [userId],
+  );
+  for (const row of rows) await recomputeTeam(client, row.team_id);
+}
+
+/**
+ * Whether the user allows team aggregation at all, read with a share lock so
+ * a concurrent {@link mirrorPrivacySettings} either waits for the caller or
+ * is waited for: a consent can't slip in beside a withdrawal.
+ */
+export async function sharesWithTeams(client: pg.ClientBase, userId: string): Promise<boolean> {
+  const { rows } = await client.query<{ shares: boolean | null }>(
+    `SELECT (privacy_settings ->> 'share_with_teams')::boolean AS shares
+     FROM users WHERE id = $1 FOR SHARE`,
+    [userId],
+  );
+  return rows[0]?.shares !== false;
+}
