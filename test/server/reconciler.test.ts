@@ -118,7 +118,11 @@ describeEachStore('reconciler with hostile documents', (store) => {
 
   it('deletes rows of sessions removed from the document, and enforces privacy settings', async () => {
     const user = await signUp(server.url);
-    const keep = sessionEntry({ project_path: '/p', environment_data: { hour: 9 } });
+    const keep = sessionEntry({
+      project_path: '/p',
+      environment_data: { hour: 9 },
+      language_breakdown: { typescript: 60000 },
+    });
     const drop = sessionEntry();
     const flowId = randomUUID();
     await server.ctx.registry.write(user.id, (doc) => {
@@ -186,9 +190,29 @@ describeEachStore('reconciler with hostile documents', (store) => {
       ),
     ).toBe('/p');
     expect(await rhythm()).toMatchObject({ samples: [170, 180, 190] });
+    const languages = async () =>
+      (
+        await store().pool.query('SELECT language_breakdown FROM coding_sessions WHERE id = $1', [
+          keep.id,
+        ])
+      ).rows[0].language_breakdown;
+    expect(await languages()).toEqual({ typescript: 60000 });
     expect(
       (await store().pool.query('SELECT id FROM coding_sessions WHERE id = $1', [drop.id])).rows,
     ).toHaveLength(0);
+
+    // Tracking turned off later: what a replica captured before is not stored either.
+    await server.ctx.registry.write(user.id, (doc) =>
+      doc.updateSettings({
+        track_project_names: false,
+        track_keystroke_timing: false,
+        track_languages: false,
+      }),
+    );
+    await server.ctx.registry.reconcileNow(user.id);
+    expect((await row()).project_path).toBeNull();
+    expect((await flow()).typing_rhythm_data).toBeNull();
+    expect(await languages()).toEqual({});
   });
 
   it('tells onReconciled listeners the changed dates in the transaction, and survives a failing listener', async () => {

@@ -54,7 +54,8 @@ export class UnstorableEntryError extends Error {
 /**
  * A session entry as `coding_sessions` parameters: the owner from the
  * authenticated document (never from the data), what the user's privacy
- * settings keep from leaving the device dropped, sensitive columns sealed.
+ * settings keep from being tracked or from leaving the device dropped,
+ * sensitive columns sealed.
  */
 export function sessionRowParams(
   entry: SessionEntry,
@@ -66,8 +67,9 @@ export function sessionRowParams(
     throw new UnstorableEntryError('error_rate above the column maximum');
   }
   const place = (column: string) => placeOf('coding_sessions', column, entry.id);
+  // A replica may have captured before tracking was turned off: store as if it had not.
   const projectPath =
-    settings.sync_project_paths && entry.project_path !== null
+    settings.track_project_names && settings.sync_project_paths && entry.project_path !== null
       ? cipher.encrypt(entry.project_path, place('project_path'))
       : null;
   const environment =
@@ -105,7 +107,7 @@ export function flowStateRowParams(
 ): unknown[] {
   const place = (column: string) => placeOf('flow_states', column, entry.id);
   let rhythm: unknown = null;
-  if (entry.typing_rhythm_data) {
+  if (entry.typing_rhythm_data && settings.track_keystroke_timing) {
     const { samples, ...summary } = entry.typing_rhythm_data;
     // Raw keystroke samples leave the device only with explicit consent.
     rhythm = settings.sync_raw_keystrokes && samples ? { ...summary, samples } : summary;
