@@ -1,16 +1,11 @@
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const ioModules = [
-  'fs',
-  'fs/*',
+  // Every Node built-in, with and without the node: prefix.
+  ...builtinModules.flatMap((name) => [name, `${name}/*`]),
   'node:*',
-  'net',
-  'http',
-  'https',
-  'child_process',
-  'os',
-  'path',
   'pg',
   'pg-*',
   'ws',
@@ -51,6 +46,14 @@ export default tseslint.config(
         { patterns: [{ group: ioModules, message: 'shared/ is the pure core: no I/O imports.' }] },
       ],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'shared/ does no I/O.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          // The model runtime loads lazily; nothing else is imported at run time.
+          selector: "ImportExpression:not([source.value='onnxruntime-web'])",
+          message: 'shared/ imports only statically (the lint rules above must see it).',
+        },
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'Date', property: 'now', message: 'shared/ takes time as an argument.' },

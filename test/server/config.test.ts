@@ -69,6 +69,20 @@ describe('configuration', () => {
     ).toThrow(
       /PORT[\s\S]*DATABASE_URL[\s\S]*DEFAULT_SUBSCRIPTION_TIER|PORT[\s\S]*DEFAULT_SUBSCRIPTION_TIER[\s\S]*DATABASE_URL/,
     );
+    // A missing production secret is reported beside a malformed variable, not after it is fixed.
+    const error = (() => {
+      try {
+        parseConfig({ NODE_ENV: 'production', PORT: 'eighty' });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      return undefined;
+    })();
+    expect(error?.problems.map((problem) => problem.split(':')[0]).sort()).toEqual([
+      'BETTER_AUTH_SECRET',
+      'ENCRYPTION_KEY',
+      'PORT',
+    ]);
   });
 
   it('reads the documented defaults and the JWT_SECRET alias', () => {

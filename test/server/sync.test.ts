@@ -92,6 +92,22 @@ describeEachStore('sync socket with real y-websocket providers', (store) => {
     expect((await closedWith(bad)).code).toBe(4401);
   });
 
+  it('accepts the bearer token in the Authorization header instead of ?token=', async () => {
+    const user = await signUp(server.url);
+    const url = `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}`;
+    const connect = (authorization: string) => {
+      const ws = new WebSocket(url, { headers: { authorization } });
+      const outcome = new Promise<string>((resolve) => {
+        // The server's sync step 1 arrives only on an authenticated socket.
+        ws.on('message', () => resolve('synced'));
+        ws.on('close', (code) => resolve(`closed ${code}`));
+      });
+      return outcome.finally(() => ws.close());
+    };
+    expect(await connect(`Bearer ${user.token}`)).toBe('synced');
+    expect(await connect('Bearer garbage')).toBe('closed 4401');
+  });
+
   it("refuses another user's document with 4403", async () => {
     const alice = await signUp(server.url);
     const bob = await signUp(server.url);

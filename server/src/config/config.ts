@@ -79,23 +79,21 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    );
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  const authSecret = e.BETTER_AUTH_SECRET ?? e.JWT_SECRET;
-  if (e.NODE_ENV === 'production') {
-    if (!e.ENCRYPTION_KEY) {
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Read from the raw values, so these are reported beside any malformed variable.
+  if (cleaned.NODE_ENV === 'production') {
+    if (!cleaned.ENCRYPTION_KEY) {
       problems.push('ENCRYPTION_KEY: required when NODE_ENV=production (64 hex characters)');
     }
-    if (!authSecret) {
+    if (!cleaned.BETTER_AUTH_SECRET && !cleaned.JWT_SECRET) {
       problems.push('BETTER_AUTH_SECRET: required when NODE_ENV=production (32+ characters)');
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
+  const authSecret = e.BETTER_AUTH_SECRET ?? e.JWT_SECRET;
   return {
     env: e.NODE_ENV,
     port: e.PORT,

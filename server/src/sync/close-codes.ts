@@ -20,8 +20,6 @@ export const CloseCodes = {
   forbidden: { code: 4403, reason: 'not your document' },
   /** The document's generation moved on (purge): wipe local state, reconnect with the new one. */
   generationGone: { code: 4410, reason: 'generation moved on' },
-  /** A message larger than the server's own limit. */
-  messageTooLarge: { code: 4413, reason: 'message too large' },
   /** A message type this server does not speak. */
   unsupportedMessage: { code: 4415, reason: 'unsupported message type' },
   /** Too many messages too fast. */

@@ -236,11 +236,8 @@ export class SyncConnection implements DocumentPeer {
         this.reject(CloseCodes.malformedMessage, 'text frames are not y-websocket messages');
         return;
       }
+      // Larger messages never get here: `ws` closes them with 1009 (maxPayload).
       const frame = toBytes(data);
-      if (frame.byteLength > this.deps.limits.maxMessageBytes) {
-        this.reject(CloseCodes.messageTooLarge);
-        return;
-      }
       if (!this.ready) {
         this.queuedBytes += frame.byteLength;
         if (
