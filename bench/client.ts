@@ -1,7 +1,8 @@
 // Client SDK costs, each next to a baseline measured in the same process:
 // - replica cold open (fresh directory) and warm reopen, with RSS;
 // - capture cost per activity event vs the bare FlowDetector update on the same events;
-// - time to catch up a week of offline sessions after reconnecting (real server, PGlite store).
+// - time to catch up a week of offline sessions after reconnecting (real server; PostgreSQL as in
+//   bench-store.ts, else PGlite).
 //   npx tsx bench/client.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import { FlowDetector, activityToFlowInput } from '@mindful/shared';
 import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
 import * as server from '@mindful/server';
 import { toActivityUpdate, workingDay } from '../test/client-sdk/fixtures/working-day';
+import { openBenchStore } from './bench-store';
 
 const USER = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
 const DAY = Date.parse('2026-03-02T08:00:00Z');
@@ -97,7 +99,8 @@ async function benchCatchUp(dir: string): Promise<void> {
     BETTER_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-01',
     LOG_LEVEL: 'silent',
   });
-  const database = await server.openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+  const store = await openBenchStore();
+  const database = store.db;
   const running = await server.startServer({
     config,
     log: server.createLogger('silent'),
@@ -154,14 +157,14 @@ async function benchCatchUp(dir: string): Promise<void> {
     const dashboardMs = performance.now() - dashboardStart;
     console.log(
       `catch-up after reconnect: synced in ${syncedMs.toFixed(0)} ms (incl. warm open), all ${sessions} ` +
-        `sessions in PostgreSQL after ${reconciledMs.toFixed(0)} ms; a fresh second client ` +
+        `sessions in ${store.label} after ${reconciledMs.toFixed(0)} ms; a fresh second client ` +
         `(cold memory:// open + sync + materialise) has them after ${dashboardMs.toFixed(0)} ms`,
     );
     await dashboard.close();
     await online.close();
   } finally {
     await running.close();
-    await database.close();
+    await store.dispose();
   }
 }
 

@@ -8,7 +8,7 @@
 // Store: PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, a fresh database
 // is created and dropped) or in-memory PGlite.
 //   npx tsx bench/sync.ts          (node --expose-gc --import tsx bench/sync.ts for exact memory)
-import { createScratchDatabase } from '../test/helpers/scratch-database';
+import { openBenchStore } from './bench-store';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -21,13 +21,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { userDocName } from '@mindful/shared';
-import {
-  createLogger,
-  openDatabase,
-  parseConfig,
-  startServer,
-  type Database,
-} from '@mindful/server';
+import { createLogger, parseConfig, startServer } from '@mindful/server';
 
 const LATENCY_SAMPLES = 200;
 const PUT_REQUESTS = 2000;
@@ -56,23 +50,6 @@ async function createUsers(pool: pg.Pool, count: number): Promise<BenchUser[]> {
     [tag, count],
   );
   return rows;
-}
-
-async function openStore(): Promise<{ db: Database; dispose(): Promise<void> }> {
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (!adminUrl) {
-    const db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
-    return { db, dispose: () => db.close() };
-  }
-  const scratch = await createScratchDatabase(adminUrl, 'mc_bench');
-  const db = await openDatabase({ kind: 'postgres', url: scratch.url, maxConnections: 20 });
-  return {
-    db,
-    async dispose() {
-      await db.close();
-      await scratch.drop();
-    },
-  };
 }
 
 function provider(wsBase: string, user: BenchUser, doc: Y.Doc): WebsocketProvider {
@@ -266,11 +243,12 @@ function memory(): { heap: number; rss: number } {
   gc();
   gc();
   const m = process.memoryUsage();
-  return { heap: m.heapUsed + m.external + m.arrayBuffers, rss: m.rss };
+  // `external` already includes `arrayBuffers`.
+  return { heap: m.heapUsed + m.external, rss: m.rss };
 }
 
 export async function benchSync(): Promise<void> {
-  const store = await openStore();
+  const store = await openBenchStore();
   const config = parseConfig({
     NODE_ENV: 'test',
     PORT: '0',
