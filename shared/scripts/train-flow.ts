@@ -5,10 +5,12 @@
  * - shared/src/flow/generated/flow-model-data.ts (weights + the .onnx bytes as base64).
  *
  * Run: `npx tsx shared/scripts/train-flow.ts` (npm run train:flow). Deterministic: fixed seeds,
- * seeded PRNG, Newton's method from zero. Same inputs → byte-identical outputs.
+ * seeded PRNG, Newton's method from zero, the JSON formatted as prettier would. Same inputs →
+ * byte-identical outputs, so a re-run leaves the committed files unchanged.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import * as prettier from 'prettier';
 import { FEATURE_ORDER } from '../src/flow/features';
 import { heuristicFlowModel } from '../src/flow/heuristic-model';
 import { createLogisticFlowModel, type LogisticParams } from '../src/flow/logistic-model';
@@ -47,7 +49,16 @@ function bestF1Threshold(probs: number[], rows: readonly FeatureRow[]): number {
   return best.t;
 }
 
-function main(): void {
+/**
+ * `text` as prettier formats `path` with the repo's config, so that `prettier --check` passes
+ * right after training and a re-run leaves the committed file byte-identical.
+ */
+async function formatted(text: string, path: string): Promise<string> {
+  const config = await prettier.resolveConfig(path);
+  return prettier.format(text, { ...config, filepath: path });
+}
+
+async function main(): Promise<void> {
   const train = trainingSet();
   const trainRows = extractRows(train);
   const x = designMatrix(trainRows);
@@ -115,7 +126,10 @@ function main(): void {
     },
     generator: GENERATOR_PARAMS,
   };
-  writeFileSync(`${modelDir}flow-model.json`, `${JSON.stringify(round(report), null, 2)}\n`);
+  const reportPath = `${modelDir}flow-model.json`;
+  // Indented input matters: prettier keeps an object multi-line when its source has a line break
+  // after `{`, so a compact input would reflow the committed file.
+  writeFileSync(reportPath, await formatted(JSON.stringify(round(report), null, 2), reportPath));
   const b64 = Buffer.from(onnxBytes).toString('base64');
   const generated = fileURLToPath(
     new URL('../src/flow/generated/flow-model-data.ts', import.meta.url),
@@ -142,4 +156,4 @@ function main(): void {
   );
 }
 
-main();
+await main();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { UserDoc, userDocName } from '@mindful/shared';
+import { RECOMMENDATIONS, UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
@@ -309,5 +309,78 @@ describeEachStore('sessions over REST', (store) => {
     });
     const patterns = await (await call('/api/flow/patterns', 'GET', undefined, analyst)).json();
     expect(patterns).toMatchObject({ session_count: 12, peak_hours_of_day: [9] });
+  });
+
+  it("recommends protecting the user's peak hour, from their stored sessions, only during it", async () => {
+    const DAY = 86_400_000;
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const today = new Date();
+    // 09:00 UTC a week ago; patterns look back over recent months only.
+    const lastWeek = Date.UTC(
+      today.getUTCFullYear(),
+      today.getUTCMonth(),
+      today.getUTCDate() - 7,
+      9,
+    );
+    /** `weeks` weekly sessions with flow 09:10–09:50 UTC on the same weekday. */
+    const regularAt = async (weeks: number) => {
+      // Tokyo (UTC+9, no DST): peak hours are local, so the user's time zone is read.
+      const someone = await signUp(server.url, { timezone: 'Asia/Tokyo' });
+      await server.ctx.registry.write(someone.id, (doc) => {
+        for (let week = 0; week < weeks; week++) {
+          const start = lastWeek - week * 7 * DAY;
+          doc.putSession(
+            sessionEntry({
+              start_time: iso(start),
+              end_time: iso(start + 60 * 60_000),
+              total_duration_ms: 60 * 60_000,
+              active_duration_ms: 55 * 60_000,
+              focus_score: 0.8,
+              updated_at: iso(start + 60 * 60_000),
+              flow_state_periods: [
+                {
+                  start_time: iso(start + 10 * 60_000),
+                  end_time: iso(start + 50 * 60_000),
+                  duration_ms: 40 * 60_000,
+                  intensity: 0.8,
+                  recovery_time_ms: null,
+                },
+              ],
+            }),
+          );
+        }
+      });
+      await server.ctx.registry.reconcileNow(someone.id);
+      return someone;
+    };
+    /** Recommendations for a leaky update (3 context switches) at `t` in a new session. */
+    const adviceAt = async (who: TestUser, times: number[]) => {
+      const session = await (
+        await call('/api/sessions/start', 'POST', { start_time: iso(times[0] - 60_000) }, who)
+      ).json();
+      const out: string[][] = [];
+      for (const t of times) {
+        const response = await call(
+          `/api/sessions/${session.id}/update`,
+          'PUT',
+          activity(0, { timestamp: t, context_switches: 3 }),
+          who,
+        );
+        expect(response.status).toBe(200);
+        out.push((await response.json()).recommendations);
+      }
+      return out;
+    };
+    const peak = lastWeek + 7 * DAY + 30 * 60_000; // the same hour of the week, this week
+    const regular = await regularAt(10);
+    const patterns = await (await call('/api/flow/patterns', 'GET', undefined, regular)).json();
+    expect(patterns.peak_hours).toHaveLength(1);
+    const [inside, later] = await adviceAt(regular, [peak, peak + 2 * 3600_000]);
+    expect(inside).toContain(RECOMMENDATIONS.protectPeakHour);
+    expect(later).not.toContain(RECOMMENDATIONS.protectPeakHour);
+    // Nine sessions are below the patterns' minimum: no peak hour is claimed, no advice given.
+    const newcomer = await regularAt(9);
+    const [thin] = await adviceAt(newcomer, [peak]);
+    expect(thin).not.toContain(RECOMMENDATIONS.protectPeakHour);
   });
 });

@@ -207,4 +207,29 @@ describe('session accumulator', () => {
     expect(s.language).toBe('go');
     expect(s.languageBreakdown).toEqual({ go: 60_000 });
   });
+
+  it('error rate: above the seed 10/min limit, capped only at the DECIMAL(7,4) column maximum', () => {
+    const u = (minute: number, errorEvents: number): SessionActivityUpdate => ({
+      timestamp: T0 + minute * 60_000,
+      keystrokeIntervals: [200, 210, 190],
+      contextSwitches: 0,
+      errorEvents,
+      focusDuration: 60_000,
+      fileModifications: 0,
+      keystrokes: 3,
+      linesAdded: 0,
+      linesDeleted: 0,
+    });
+    // Two active minutes, 25 errors each: 25 per minute, over the seed's DECIMAL(5,4) limit.
+    const burst = summarizeSession({ startTime: T0, updates: [u(1, 25), u(2, 25)] });
+    expect(burst.error_rate).toBe(25);
+    expect(MAX_ERROR_RATE).toBe(999.9999);
+    const absurd = summarizeSession({ startTime: T0, updates: [u(1, 5_000)] });
+    expect(absurd.error_rate).toBe(MAX_ERROR_RATE);
+    const running = [u(1, 25), u(2, 25)].reduce(
+      (acc, x) => accumulate(acc, x, 0.5),
+      startAccumulator(T0),
+    );
+    expect(summaryColumns(running, []).error_rate).toBe(burst.error_rate);
+  });
 });

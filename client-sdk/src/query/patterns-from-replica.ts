@@ -1,7 +1,9 @@
 import {
   computePersonalPatterns,
   insightsFromPatterns,
+  POPULATION_BASELINE,
   type FlowPeriodWire,
+  type PersonalBaseline,
   type PersonalPatterns,
   type SessionHistoryEntry,
   type UserInsight,
@@ -41,4 +43,30 @@ export function patternsAndInsights(
 ): { patterns: PersonalPatterns; insights: UserInsight[] } {
   const patterns = computePersonalPatterns(toHistoryEntries(sessions), utcOffsetMinutes);
   return { patterns, insights: insightsFromPatterns(patterns) };
+}
+
+/**
+ * The detector baseline for a new session on this device: the app's typing baseline (if any)
+ * with the user's peak hours from the replica's sessions, so the "protect your peak hours"
+ * advice can fire. The patterns' minimum of sessions applies: with too little history no peak
+ * hours are claimed and `baseline` is returned as given. Peak hours without a typing baseline
+ * ride on the population rhythm, which scores exactly as no baseline.
+ *
+ * @example
+ * ```ts
+ * const baseline = baselineWithPeakHours(options.flow?.baseline ?? null, await store.allSessions(), offset);
+ * new RunningSummary(startTime, { ...options.flow, baseline });
+ * ```
+ */
+export function baselineWithPeakHours(
+  baseline: PersonalBaseline | null,
+  sessions: readonly SessionRecord[],
+  utcOffsetMinutes: number,
+): PersonalBaseline | null {
+  const { peak_hours } = computePersonalPatterns(toHistoryEntries(sessions), utcOffsetMinutes);
+  if (peak_hours.length === 0) return baseline;
+  return {
+    ...(baseline ?? POPULATION_BASELINE),
+    peakHours: { hoursOfWeek: peak_hours, utcOffsetMinutes },
+  };
 }

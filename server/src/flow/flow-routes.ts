@@ -14,26 +14,32 @@ import { conflict } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { storedInsights } from '../insights/insights-store';
 import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
+import { UserBaselines } from '../sessions/user-baseline';
 
 /** Detectors of `POST /api/flow/detect` kept per user and session id; the least recently used go first. */
 const MAX_DETECTORS = 20_000;
 
 /**
  * `/api/flow/*`. Detection is stateful per (user, session_id) like the seed's
- * engine, but does not write the user's document: it is an advisory read.
+ * engine, but does not write the user's document: it is an advisory read. It
+ * judges the user against their own baseline (rhythm and peak hours), as the
+ * REST sessions do.
  */
 export function flowRoutes(ctx: AppContext): express.Router {
   const router = express.Router();
   const detectors = new Map<string, FlowDetector>();
+  const baselines = new UserBaselines(ctx.db.pool, ctx.cipher);
 
-  router.post('/detect', (req, res) => {
+  router.post('/detect', async (req, res) => {
     const user = currentUser(res);
     const d = parseInput(flowStateDataSchema, req.body);
     const input = fromFlowStateDataWire(d);
     const key = `${user.id}:${d.session_id ?? ''}`;
+    // Awaited before the map is touched, so get-or-create below runs without a yield in between.
+    const baseline = detectors.has(key) ? null : await baselines.get(user.id);
     let detector = detectors.get(key);
     if (detector) detectors.delete(key);
-    else detector = new FlowDetector();
+    else detector = new FlowDetector({ baseline });
     if (detectors.size >= MAX_DETECTORS) detectors.delete(detectors.keys().next().value!);
     detectors.set(key, detector);
     try {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   DOC_LIMITS,
+  MAX_ERROR_RATE,
   accumulate,
   interruptionCount,
   intervalStats,
@@ -22,7 +23,7 @@ const ENTRY_LIMITS: SummaryLimits = {
   maxDurationMs: DOC_LIMITS.maxDurationMs,
   maxCounter: DOC_LIMITS.maxCounter,
   maxLanguages: DOC_LIMITS.maxLanguages,
-  maxErrorRate: 999.9999,
+  maxErrorRate: MAX_ERROR_RATE,
 };
 
 /**

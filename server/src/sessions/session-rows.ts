@@ -1,9 +1,11 @@
-import type { FlowStateEntry, PrivacySettings, SessionEntry } from '@mindful/shared';
+import {
+  MAX_ERROR_RATE,
+  type FlowStateEntry,
+  type PrivacySettings,
+  type SessionEntry,
+} from '@mindful/shared';
 import type { FieldCipher } from '../privacy/cipher';
 import { placeOf } from '../privacy/cipher';
-
-/** Largest value DECIMAL(7,4) holds (coding_sessions.error_rate). */
-const MAX_STORED_ERROR_RATE = 999.9999;
 
 /** The columns of `coding_sessions` the reconciler writes, in order, as query parameters. */
 export const SESSION_COLUMNS = [
@@ -63,7 +65,7 @@ export function sessionRowParams(
   settings: PrivacySettings,
   cipher: FieldCipher,
 ): unknown[] {
-  if (entry.error_rate !== null && entry.error_rate > MAX_STORED_ERROR_RATE) {
+  if (entry.error_rate !== null && entry.error_rate > MAX_ERROR_RATE) {
     throw new UnstorableEntryError('error_rate above the column maximum');
   }
   const place = (column: string) => placeOf('coding_sessions', column, entry.id);

@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import { median, POPULATION_BASELINE, type PersonalBaseline } from '@mindful/shared';
+import {
+  computePersonalPatterns,
+  median,
+  POPULATION_BASELINE,
+  type PersonalBaseline,
+} from '@mindful/shared';
+import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
 import type { FieldCipher } from '../privacy/cipher';
 import { placeOf } from '../privacy/cipher';
 
@@ -21,6 +27,12 @@ const CACHE_MS = 10 * 60_000;
  * the shared baseline defines; their CoV is not the ordinary, pause-including
  * irregularity the baseline's `intervalCov` means, so the population value is
  * kept for it (a flow-only CoV would make the server stricter than the device).
+ *
+ * The baseline also carries the user's peak hours, from the shared personal
+ * patterns of their ended sessions in their time zone: empty below the
+ * patterns' minimum of sessions, so none are claimed from too little data.
+ * Peak hours without enough typing history ride on the population rhythm,
+ * which scores exactly as no baseline.
  */
 export class UserBaselines {
   private readonly cache = new Map<string, { at: number; baseline: PersonalBaseline | null }>();
@@ -33,12 +45,27 @@ export class UserBaselines {
   async get(userId: string, now = Date.now()): Promise<PersonalBaseline | null> {
     const hit = this.cache.get(userId);
     if (hit && now - hit.at < CACHE_MS) return hit.baseline;
-    const baseline = await this.compute(userId);
+    const typing = await this.typing(userId);
+    const peakHours = await this.peakHours(userId, new Date(now));
+    const baseline = peakHours ? { ...(typing ?? POPULATION_BASELINE), peakHours } : typing;
     this.cache.set(userId, { at: now, baseline });
     return baseline;
   }
 
-  private async compute(userId: string): Promise<PersonalBaseline | null> {
+  private async peakHours(userId: string, now: Date): Promise<PersonalBaseline['peakHours']> {
+    const { rows } = await this.pool.query<{ timezone: string }>(
+      'SELECT timezone FROM users WHERE id = $1',
+      [userId],
+    );
+    const offset = utcOffsetMinutes(rows[0]?.timezone ?? 'UTC', now);
+    const history = await loadSessionHistory(this.pool, userId, now);
+    const { peak_hours } = computePersonalPatterns(history, offset);
+    return peak_hours.length > 0
+      ? { hoursOfWeek: peak_hours, utcOffsetMinutes: offset }
+      : undefined;
+  }
+
+  private async typing(userId: string): Promise<PersonalBaseline | null> {
     const { rows: flows } = await this.pool.query<{ id: string; typing_rhythm_data: string }>(
       `SELECT id::text AS id, typing_rhythm_data FROM flow_states
        WHERE user_id = $1 AND typing_rhythm_data IS NOT NULL ORDER BY start_time DESC LIMIT 200`,

@@ -14,9 +14,12 @@ export interface FlowDetectorConfig {
   readonly bufferCapacity: number;
   /** Window over which recent keystrokes per minute are measured. */
   readonly activityWindowMs: number;
-  /** The user's peak hours (hour of week, local), for the peak-hour recommendation. */
+  /**
+   * The user's peak hours (hour of week, local), for the peak-hour recommendation. Empty (the
+   * default) → the baseline's `peakHours` are used; set, they override the baseline's.
+   */
   readonly peakHoursOfWeek: readonly number[];
-  /** The user's UTC offset in minutes east, for hour-of-week buckets. */
+  /** The UTC offset in minutes east that `peakHoursOfWeek` are local to. */
   readonly utcOffsetMinutes: number;
 }
 

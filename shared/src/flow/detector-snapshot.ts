@@ -47,6 +47,12 @@ export interface FlowDetectorSnapshot {
 
 const finite = z.number().refine(Number.isFinite, 'must be finite');
 const nullableFinite = finite.nullable();
+const hoursOfWeek = z.array(z.number().int().min(0).max(167)).max(168);
+const utcOffsetMinutes = z
+  .number()
+  .int()
+  .min(-24 * 60)
+  .max(24 * 60);
 const acc = z.object({ scoreSum: finite, count: z.number().int().min(0), contextSwitches: finite });
 
 /** Zod schema of {@link FlowDetectorSnapshot}, for restoring from untrusted storage. */
@@ -60,12 +66,8 @@ export const flowDetectorSnapshotSchema = z.object({
     idleGapMs: finite,
     bufferCapacity: z.number().int().min(5).max(100_000),
     activityWindowMs: finite,
-    peakHoursOfWeek: z.array(z.number().int().min(0).max(167)).max(168),
-    utcOffsetMinutes: z
-      .number()
-      .int()
-      .min(-24 * 60)
-      .max(24 * 60),
+    peakHoursOfWeek: hoursOfWeek,
+    utcOffsetMinutes,
   }),
   baseline: z
     .object({
@@ -73,6 +75,7 @@ export const flowDetectorSnapshotSchema = z.object({
       intervalCov: finite.positive(),
       keystrokesPerMinute: finite.positive(),
       sampleCount: z.number().int().min(0),
+      peakHours: z.object({ hoursOfWeek, utcOffsetMinutes }).optional(),
     })
     .nullable(),
   intervals: z.array(finite.min(0)).max(100_000),

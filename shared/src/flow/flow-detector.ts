@@ -12,7 +12,7 @@ import type { FlowModel } from './flow-model';
 import type { FlowPeriod, FlowPeriodEndReason } from './flow-period';
 import type { FlowStateResult } from './flow-result';
 import { heuristicFlowModel } from './heuristic-model';
-import type { PersonalBaseline } from './personal-baseline';
+import { checkPeakHours, type PeakHours, type PersonalBaseline } from './personal-baseline';
 import { generateRecommendations } from './recommendations';
 import { intervalStats } from './rhythm';
 import { RingBuffer } from './ring-buffer';
@@ -21,7 +21,10 @@ import { RingBuffer } from './ring-buffer';
 export interface FlowDetectorOptions {
   /** Model used by {@link FlowDetector.update}; default the seed heuristic. */
   readonly model?: FlowModel;
-  /** The user's baseline from `computeBaseline`; absent → population reference. */
+  /**
+   * The user's baseline from `computeBaseline`; absent → population reference. Its `peakHours`
+   * (when present) drive the peak-hour recommendation.
+   */
   readonly baseline?: PersonalBaseline | null;
   /** Overrides of {@link DEFAULT_DETECTOR_CONFIG}. */
   readonly config?: Partial<FlowDetectorConfig>;
@@ -61,6 +64,7 @@ export class FlowDetector {
   constructor(options: FlowDetectorOptions = {}) {
     this.config = resolveDetectorConfig(options.config);
     this.baseline = options.baseline ?? null;
+    checkPeakHours(this.baseline?.peakHours);
     this.model = options.model ?? heuristicFlowModel;
     this.buffer = new RingBuffer(this.config.bufferCapacity);
     this.s = {
@@ -168,8 +172,7 @@ export class FlowDetector {
         continuousWorkMs: t - (this.s.activeSince ?? t),
         isInFlow: this.s.inFlow,
         timestamp: t,
-        peakHoursOfWeek: this.config.peakHoursOfWeek,
-        utcOffsetMinutes: this.config.utcOffsetMinutes,
+        ...this.peakHours(),
       }),
     };
   }
@@ -190,6 +193,19 @@ export class FlowDetector {
     this.s.enterPendingSince = null;
     this.s.current = null;
     return this.s.periods;
+  }
+
+  /** Explicitly configured peak hours, else the baseline's, else none. */
+  private peakHours(): { peakHoursOfWeek: readonly number[]; utcOffsetMinutes: number } {
+    const c = this.config;
+    const fromBaseline: PeakHours | undefined = this.baseline?.peakHours;
+    if (c.peakHoursOfWeek.length > 0 || !fromBaseline) {
+      return { peakHoursOfWeek: c.peakHoursOfWeek, utcOffsetMinutes: c.utcOffsetMinutes };
+    }
+    return {
+      peakHoursOfWeek: fromBaseline.hoursOfWeek,
+      utcOffsetMinutes: fromBaseline.utcOffsetMinutes,
+    };
   }
 
   private checkOrder(t: number): void {

@@ -20,6 +20,22 @@ export interface PersonalBaseline {
   readonly keystrokesPerMinute: number;
   /** How many keystroke intervals the baseline rests on. */
   readonly sampleCount: number;
+  /**
+   * The person's peak flow hours, for the "protect your peak hours" recommendation: the
+   * `peak_hours` of `computePersonalPatterns` over their history, which are empty below its
+   * minimum of sessions (no peak hours claimed from too little data). Absent → no peak-hour
+   * advice. A history with peak hours but too little typing for the rhythm fields carries
+   * {@link POPULATION_BASELINE}'s, which score exactly as no baseline does.
+   */
+  readonly peakHours?: PeakHours;
+}
+
+/** Peak hours of week in the time zone they were computed in. */
+export interface PeakHours {
+  /** Hours of week, 0 = Sunday 00:00–00:59 local (see `hourOfWeek`), best first. */
+  readonly hoursOfWeek: readonly number[];
+  /** The offset east of UTC, minutes, the hours are local to. */
+  readonly utcOffsetMinutes: number;
 }
 
 /**
@@ -91,4 +107,24 @@ export function personalScale(baseline: PersonalBaseline | undefined): {
     mean: clamp(p.meanIntervalMs / baseline.meanIntervalMs, min, max),
     cov: clamp(p.intervalCov / baseline.intervalCov, min, max),
   };
+}
+
+/**
+ * Checks a baseline's peak hours, which the detector only compares against: a wrong hour would
+ * silently never match.
+ *
+ * @throws RangeError naming the bad value.
+ */
+export function checkPeakHours(peak: PeakHours | undefined): void {
+  if (!peak) return;
+  const bad = peak.hoursOfWeek.find((h) => !(Number.isInteger(h) && h >= 0 && h <= 167));
+  if (bad !== undefined) {
+    throw new RangeError(`baseline.peakHours.hoursOfWeek must be integers 0..167, got ${bad}`);
+  }
+  const offset = peak.utcOffsetMinutes;
+  if (!(Number.isInteger(offset) && Math.abs(offset) <= 24 * 60)) {
+    throw new RangeError(
+      `baseline.peakHours.utcOffsetMinutes must be an integer in [-1440, 1440], got ${offset}`,
+    );
+  }
 }

@@ -11,9 +11,12 @@ export const RECOMMENDATIONS = {
   focusMode: 'Try using focus mode or disable non-essential notifications',
   /** Seed: more than 3 error events in the update. */
   slowDown: 'Slow down slightly - accuracy improves flow state',
-  /** 50+ minutes of continuous work (no idle gap) and not in flow, or 90+ minutes regardless. */
+  /** 50+ minutes of continuous work (no idle gap) while not in flow. */
   longStretchBreak:
     'You have worked for over 50 minutes without a break: step away from the screen for 5-10 minutes',
+  /** 60+ minutes of continuous work while in flow (see `breakInFlowAfterMs` for why later). */
+  longFlowBreak:
+    'You have worked for over 60 minutes without a break: at the next natural pause, step away from the screen for 5-10 minutes',
   /** Within one of the user's peak hours and more than 2 context switches in the update. */
   protectPeakHour:
     'This is one of your peak focus hours: protect it - decline meetings and silence notifications',
@@ -24,10 +27,18 @@ export const RECOMMENDATION_TRIGGERS = {
   lowScore: 0.4,
   maxContextSwitches: 5,
   maxErrorEvents: 3,
-  /** Continuous work after which a break is suggested (when not in flow), ms. */
+  /**
+   * Continuous work (no idle gap) after which a break is suggested when not in flow, ms: the
+   * lower end of the 50–60 minutes of continuous work break advice targets (DESIGN.md).
+   */
   breakAfterMs: 50 * 60_000,
-  /** Continuous work after which a break is suggested even in flow, ms. */
-  breakEvenInFlowAfterMs: 90 * 60_000,
+  /**
+   * The same in flow, ms: the upper end of that range. Shown advice is itself an interruption,
+   * and returning to a deep task after one is slow (Iqbal & Horvitz, CHI 2007: 10–15 minutes
+   * before people went back to a task suspended by an alert), so flow gets the last 10 minutes of
+   * the range before being interrupted.
+   */
+  breakInFlowAfterMs: 60 * 60_000,
   /** Context switches in a peak hour above which the peak hour is "leaking". */
   peakHourMaxContextSwitches: 2,
 } as const;
@@ -68,10 +79,9 @@ export function generateRecommendations(ctx: RecommendationContext): string[] {
   if (ctx.score < T.lowScore) out.push(RECOMMENDATIONS.resetBreak);
   if (ctx.contextSwitches > T.maxContextSwitches) out.push(RECOMMENDATIONS.focusMode);
   if (ctx.errorEvents > T.maxErrorEvents) out.push(RECOMMENDATIONS.slowDown);
-  if (
-    ctx.continuousWorkMs >= T.breakEvenInFlowAfterMs ||
-    (ctx.continuousWorkMs >= T.breakAfterMs && !ctx.isInFlow)
-  ) {
+  if (ctx.isInFlow) {
+    if (ctx.continuousWorkMs >= T.breakInFlowAfterMs) out.push(RECOMMENDATIONS.longFlowBreak);
+  } else if (ctx.continuousWorkMs >= T.breakAfterMs) {
     out.push(RECOMMENDATIONS.longStretchBreak);
   }
   if (

@@ -7,8 +7,13 @@ import { hasActivity, type SessionActivityUpdate } from './session-activity';
  */
 export const IDLE_THRESHOLD_MS = 5 * 60_000;
 
-/** Largest error rate storable in the seed's DECIMAL(5,4) column. */
-export const MAX_ERROR_RATE = 9.9999;
+/**
+ * Largest error rate (errors per active minute) the `coding_sessions.error_rate` column holds:
+ * DECIMAL(7,4) in migrations/0001_core.sql. The seed's DECIMAL(5,4) overflowed at 10 errors per
+ * minute, which a burst of red squiggles reaches. One constant for every writer of the column:
+ * `summarizeSession`, the SDK's running summary and the server.
+ */
+export const MAX_ERROR_RATE = 999.9999;
 
 /** Language recorded when an update names none and none came before. */
 export const UNKNOWN_LANGUAGE = 'unknown';
