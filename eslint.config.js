@@ -50,7 +50,7 @@ export default tseslint.config(
         'error',
         {
           // The model runtime loads lazily; nothing else is imported at run time.
-          selector: "ImportExpression:not([source.value='onnxruntime-web'])",
+          selector: "ImportExpression:not([source.value='onnxruntime-web/wasm'])",
           message: 'shared/ imports only statically (the lint rules above must see it).',
         },
       ],

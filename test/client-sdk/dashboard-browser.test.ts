@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@mindful/server';
 import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
 import { startDashboardServer, type DashboardServer } from '../../examples/dashboard/serve';
+import { launchChromium, watchPage } from '../helpers/browser';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases';
 import { signUp, startTestServer } from '../helpers/test-server';
 import { waitForStatus } from './helpers/wait';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('the example dashboard in headless Chromium', () => {
   let db: TestDatabase;
@@ -18,26 +16,11 @@ describe('the example dashboard in headless Chromium', () => {
   let extension: MindfulClient | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-    }
     db = await openTestDatabase('pglite');
     dashboard = await startDashboardServer();
     server = await startTestServer(db, { TRUSTED_ORIGINS: dashboard.url });
     dashboard.setApiUrl(server.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await extension?.close();
@@ -50,13 +33,7 @@ describe('the example dashboard in headless Chromium', () => {
   it('signs in, syncs the replica in IndexedDB and shows a session from a Node client live', async () => {
     const user = await signUp(server.url);
     const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    const logs: string[] = [];
-    page.on('console', (message) => logs.push(`${message.type()}: ${message.text()}`));
-    page.on('requestfailed', (request) =>
-      logs.push(`failed: ${request.url()} ${request.failure()?.errorText}`),
-    );
+    const { errors: problems, logs } = watchPage(page);
     await page.goto(dashboard.url);
     await page.fill('#email', user.email);
     await page.fill('#password', user.password);

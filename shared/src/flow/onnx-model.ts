@@ -1,4 +1,4 @@
-import type { InferenceSession } from 'onnxruntime-web';
+import type { InferenceSession } from 'onnxruntime-web/wasm';
 import { FEATURE_COUNT, featureVector, type FlowFeatures } from './features';
 import type { AsyncFlowModel } from './flow-model';
 import { FLOW_MODEL_ONNX_BASE64 } from './generated/flow-model-data';
@@ -11,12 +11,14 @@ export interface OnnxRuntimeOptions {
    */
   readonly modelBytes?: Uint8Array;
   /**
-   * The `ort-wasm-simd-threaded.wasm` binary. In Node, read it from
-   * `onnxruntime-web/dist/` and pass it here (or set `wasmPaths`); in a browser let the bundler
-   * serve it and set `wasmPaths`.
+   * The `ort-wasm-simd-threaded.wasm` binary (the same file in Node and in a browser). In Node,
+   * read it from `onnxruntime-web/dist/`; in a browser, fetch it from your own origin.
    */
   readonly wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Directory (URL or file prefix) holding onnxruntime-web's `.wasm`/`.mjs` files. */
+  /**
+   * Instead of `wasmBinary`: directory (URL or file prefix) serving onnxruntime-web's
+   * `ort-wasm-simd-threaded.wasm` and `ort-wasm-simd-threaded.mjs`.
+   */
   readonly wasmPaths?: string;
 }
 
@@ -56,7 +58,9 @@ export function shippedFlowModelBytes(): Uint8Array {
 export async function createOnnxFlowModel(
   options: OnnxRuntimeOptions = {},
 ): Promise<OnnxFlowModel> {
-  const ort = await import('onnxruntime-web');
+  // The wasm-only build: in a browser plain `onnxruntime-web` resolves to the WebGPU build, whose
+  // glue wants another (28 MB) binary and fails on the `ort-wasm-simd-threaded.wasm` Node uses.
+  const ort = await import('onnxruntime-web/wasm');
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   if (options.wasmBinary) ort.env.wasm.wasmBinary = options.wasmBinary;
