@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DecryptionError,
@@ -9,9 +10,10 @@ import {
   reencryptStaleValues,
   ENCRYPTED_COLUMNS,
 } from '@mindful/server';
+import { UserDoc } from '@mindful/shared';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp } from '../helpers/test-server';
-import { startSyncServer, waitFor } from './sync-helpers';
+import { connectReplica, startSyncServer, synced, waitFor } from './sync-helpers';
 
 const hex = () => randomBytes(32).toString('hex');
 
@@ -71,11 +73,11 @@ describeEachStore('encryption at rest', (store) => {
     await server?.close();
   });
 
-  it('stores no plaintext of sensitive fields, and the re-encryption job moves values to a new key', async () => {
+  it('stores no plaintext of sensitive fields in any column of sessions, flow states or the update log, and the re-encryption job moves values to a new key', async () => {
     const user = await signUp(server.url);
     await authedFetch(server.url, user.token, '/api/privacy/settings', {
       method: 'PUT',
-      body: { sync_project_paths: true, sync_environment_data: true },
+      body: { sync_project_paths: true, sync_environment_data: true, sync_raw_keystrokes: true },
     });
     const started = await authedFetch(server.url, user.token, '/api/sessions/start', {
       method: 'POST',
@@ -91,16 +93,73 @@ describeEachStore('encryption at rest', (store) => {
       return rows[0]?.project_path != null;
     }, 'the session row');
 
-    const raw = await pool.query(
-      `SELECT (SELECT string_agg(coalesce(project_path, '') || coalesce(environment_data, ''), '')
-                 FROM coding_sessions WHERE user_id = $1) AS sessions,
-              (SELECT string_agg(payload, '') FROM crdt_updates WHERE user_id = $1) AS updates`,
-      [user.id],
+    // A flow state arrives as the extension writes it: through a replica of the document.
+    const flowId = randomUUID();
+    const doc = new Y.Doc();
+    const replica = connectReplica(server.url, user, { doc });
+    await synced(replica);
+    new UserDoc(doc).putFlowState({
+      id: flowId,
+      session_id: id,
+      start_time: '2026-01-05T09:10:00.000Z',
+      end_time: '2026-01-05T09:40:00.000Z',
+      duration_ms: 1_800_000,
+      intensity_score: 0.8,
+      context_switches: 1,
+      recovery_time_ms: null,
+      typing_rhythm_data: {
+        mean_interval_ms: 1234.5678,
+        coefficient_of_variation: 0.3,
+        samples: [4321.875],
+      },
+      error_events: { count: 2, last: 'MarmaladeOverflowError' },
+      environmental_factors: { room: 'TangerineStudio' },
+    });
+    await waitFor(
+      async () =>
+        (await pool.query('SELECT 1 FROM flow_states WHERE id = $1', [flowId])).rowCount === 1,
+      'the flow state row',
     );
-    expect(raw.rows[0].sessions).toMatch(/^mc1\./);
-    expect(raw.rows[0].sessions).not.toContain('very-secret-project');
-    expect(raw.rows[0].updates).toMatch(/^mc1\./);
-    expect(raw.rows[0].updates).not.toContain('very-secret-project');
+    replica.destroy();
+
+    // Whole rows as text: no column of them, encrypted or not, may carry the plaintext.
+    const rowsAsText = async (sql: string) =>
+      (await pool.query<{ row: string }>(sql, [user.id])).rows.map((r) => r.row).join('\n');
+    const sessions = await rowsAsText(
+      'SELECT row_to_json(t)::text AS row FROM coding_sessions t WHERE user_id = $1',
+    );
+    const flows = await rowsAsText(
+      'SELECT row_to_json(t)::text AS row FROM flow_states t WHERE user_id = $1',
+    );
+    const updates = await rowsAsText(
+      'SELECT row_to_json(t)::text AS row FROM crdt_updates t WHERE user_id = $1',
+    );
+    const secrets = [
+      'very-secret-project',
+      '1234.5678',
+      '4321.875',
+      'MarmaladeOverflowError',
+      'TangerineStudio',
+    ];
+    for (const [table, text] of Object.entries({ sessions, flows, updates })) {
+      expect(text, table).not.toBe('');
+      for (const secret of secrets) expect(text, `${table} holds ${secret}`).not.toContain(secret);
+    }
+    const { rows: sealed } = await pool.query(
+      `SELECT typing_rhythm_data, error_events, environmental_factors FROM flow_states WHERE id = $1`,
+      [flowId],
+    );
+    // The values are there, sealed: the search above would have found them in clear.
+    const opened = Object.entries(sealed[0] as Record<string, string>).map(([column, value]) => {
+      expect(value, column).toMatch(/^mc1\./);
+      return server.ctx.cipher.decryptString(value, placeOf('flow_states', column, flowId));
+    });
+    for (const secret of secrets.slice(1)) expect(opened.join('\n')).toContain(secret);
+    const { rows: pathRows } = await pool.query(
+      'SELECT project_path FROM coding_sessions WHERE id = $1',
+      [id],
+    );
+    expect(pathRows[0].project_path).toMatch(/^mc1\./);
 
     // Rotate: the server's key becomes a previous key of a new cipher.
     const rotated = new FieldCipher(hex(), [server.ctx.config.encryptionKeyHex!]);
@@ -109,6 +168,9 @@ describeEachStore('encryption at rest', (store) => {
       const moved = await reencryptStaleValues(client, rotated);
       expect(moved['coding_sessions.project_path']).toBeGreaterThanOrEqual(1);
       expect(moved['crdt_updates.payload']).toBeGreaterThanOrEqual(1);
+      for (const column of ['typing_rhythm_data', 'error_events', 'environmental_factors']) {
+        expect(moved[`flow_states.${column}`], column).toBe(1);
+      }
       expect(await reencryptStaleValues(client, rotated)).toSatisfy(
         (again: Record<string, number>) => Object.values(again).every((n) => n === 0),
       );

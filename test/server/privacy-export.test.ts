@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DEFAULT_PRIVACY_SETTINGS, UserDoc } from '@mindful/shared';
-import { placeOf, type RunningServer, EXPORT_SECTIONS, userDataColumns } from '@mindful/server';
+import {
+  DEFAULT_PRIVACY_SETTINGS,
+  UserDoc,
+  userDocName,
+  type FlowStateEntry,
+} from '@mindful/shared';
+import { type RunningServer, EXPORT_SECTIONS, userDataColumns } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
-import { connectReplica, startSyncServer, synced, waitFor } from './sync-helpers';
+import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
 
 describeEachStore('privacy export and settings', (store) => {
   let server: RunningServer;
@@ -32,84 +37,207 @@ describeEachStore('privacy export and settings', (store) => {
     return session.id;
   }
 
-  it('exports every table that holds the user, decrypted and equal to what was written', async () => {
-    const user = await signUp(server.url, { name: 'Exporter' });
-    await authedFetch(server.url, user.token, '/api/privacy/settings', {
-      method: 'PUT',
-      body: { sync_project_paths: true, retention_days: 400 },
-    });
-    const sessionId = await start(user, { project_path: '/work/secret-app', language: 'rust' });
+  /** Timestamps the server stamps itself: checked for shape, not value. */
+  const isoTime = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  /** `rows` with every Date as the ISO string JSON gives it. */
+  const asJson = (rows: Record<string, unknown>[]) => JSON.parse(JSON.stringify(rows)) as unknown[];
 
-    // Rows other subsystems write, sealed the way they seal them.
-    const flowId = randomUUID();
-    const cipher = server.ctx.cipher;
+  it('exports every table that holds the user (from the catalog), each section equal to what was written', async () => {
+    const user = await signUp(server.url, { name: 'Exporter' });
     await q(
-      `INSERT INTO flow_states (id, session_id, user_id, start_time, end_time, duration_ms, intensity_score,
-         typing_rhythm_data, context_switches, error_events, environmental_factors)
-       VALUES ($1, $2, $3, '2026-01-05T09:10:00Z', '2026-01-05T09:40:00Z', 1800000, 0.8, $4, 1, $5, $6)`,
-      [
-        flowId,
-        sessionId,
-        user.id,
-        cipher.encryptJson(
-          { mean_interval_ms: 180, coefficient_of_variation: 0.3 },
-          placeOf('flow_states', 'typing_rhythm_data', flowId),
-        ),
-        cipher.encryptJson({ count: 2 }, placeOf('flow_states', 'error_events', flowId)),
-        cipher.encryptJson({ hour: 9 }, placeOf('flow_states', 'environmental_factors', flowId)),
-      ],
-    );
-    await q(
-      `INSERT INTO user_insights (user_id, insight_type, insight_data, confidence_score) VALUES ($1, 'peak_hours', '{"hours":[9]}', 0.6)`,
+      `UPDATE users SET subscription_tier = 'team', image = 'https://img.example/ada.png', email_verified = true
+       WHERE id = $1`,
       [user.id],
     );
-    await q(`UPDATE users SET subscription_tier = 'team' WHERE id = $1`, [user.id]);
+    const settings = {
+      ...DEFAULT_PRIVACY_SETTINGS,
+      sync_project_paths: true,
+      sync_environment_data: true,
+      sync_raw_keystrokes: true,
+      retention_days: 400,
+    };
+    await authedFetch(server.url, user.token, '/api/privacy/settings', {
+      method: 'PUT',
+      body: settings,
+    });
+
+    // Sessions and flow states arrive as the extension writes them: through a replica.
+    const session = sessionEntry({
+      end_time: '2026-01-05T10:00:00.000Z',
+      total_duration_ms: 3_600_000,
+      active_duration_ms: 3_000_000,
+      files_modified: 4,
+      keystrokes: 4200,
+      lines_added: 120,
+      lines_deleted: 30,
+      language_breakdown: { rust: 3_000_000 },
+      project_path: '/work/secret-app',
+      environment_data: { editor: 'helix', monitors: 2 },
+      flow_state_periods: [
+        {
+          start_time: '2026-01-05T09:10:00.000Z',
+          end_time: '2026-01-05T09:40:00.000Z',
+          duration_ms: 1_800_000,
+          intensity: 0.8,
+        },
+      ],
+      interruption_count: 2,
+      error_rate: 1.5,
+      focus_score: 0.7,
+      device_id: 'laptop-7',
+    });
+    const flow: FlowStateEntry = {
+      id: randomUUID(),
+      session_id: session.id,
+      start_time: '2026-01-05T09:10:00.000Z',
+      end_time: '2026-01-05T09:40:00.000Z',
+      duration_ms: 1_800_000,
+      intensity_score: 0.8,
+      context_switches: 1,
+      recovery_time_ms: 60_000,
+      typing_rhythm_data: {
+        mean_interval_ms: 180,
+        coefficient_of_variation: 0.3,
+        samples: [170, 190],
+      },
+      error_events: { count: 2, kinds: ['type'] },
+      environmental_factors: { hour: 9, noise: 'low' },
+    };
+    const doc = new Y.Doc();
+    const replica = connectReplica(server.url, user, { doc });
+    await synced(replica);
+    new UserDoc(doc).putSession(session);
+    new UserDoc(doc).putFlowState(flow);
+    await waitFor(
+      async () => (await q('SELECT 1 FROM flow_states WHERE id = $1', [flow.id])).rowCount === 1,
+      'the flow state row',
+    );
+    replica.destroy();
+
+    await q(
+      `INSERT INTO user_insights (user_id, insight_type, insight_data, confidence_score, date_range_start, date_range_end)
+       VALUES ($1, 'peak_hours', '{"hours":[9]}', 0.6, '2026-01-05', '2026-01-11')`,
+      [user.id],
+    );
     const team = (await (
       await authedFetch(server.url, user.token, '/api/teams', {
         method: 'POST',
         body: { name: 'Exporters' },
       })
     ).json()) as { id: string };
+    await authedFetch(server.url, user.token, `/api/teams/${team.id}/consent`, {
+      method: 'PUT',
+      body: { data_sharing_consent: true, individual_alerts_opt_in: true },
+    });
+    // A named burnout alert, as the alert job stores one for an opted-in member.
+    const alert = await q(
+      `INSERT INTO team_alerts (team_id, rule, week_start, week_end, affected_members, evaluated_members, message)
+       VALUES ($1, 'long_hours', '2026-01-05', '2026-01-11', 1, 3, 'Long hours this week') RETURNING id::text AS id`,
+      [team.id],
+    );
+    const alertId = alert.rows[0].id as string;
+    await q(
+      `INSERT INTO team_alert_members (alert_id, user_id, dates) VALUES ($1, $2, '["2026-01-05","2026-01-06"]')`,
+      [alertId, user.id],
+    );
 
     const response = await authedFetch(server.url, user.token, '/api/privacy/export');
     expect(response.status).toBe(200);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON under test
     const exported = (await response.json()) as Record<string, any>;
 
-    for (const { table } of await userDataColumns(store().pool)) {
+    // Every table that references the user holds a row of theirs here, and its section shows it.
+    expect(exported.user).toBeTypeOf('object');
+    for (const { table, column } of await userDataColumns(store().pool)) {
+      const held = await q(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`, [
+        user.id,
+      ]);
+      expect(held.rows[0].n, `the fixture writes no row into ${table}.${column}`).toBeGreaterThan(
+        0,
+      );
       const section = EXPORT_SECTIONS[table];
       expect(section, `table ${table} holds user data but has no export section`).toBeDefined();
-      expect(exported, `export section ${section}`).toHaveProperty(section!);
+      expect(exported[section!], `export section ${section}`).toSatisfy(
+        (value: unknown) => Array.isArray(value) && value.length > 0,
+      );
     }
-    expect(exported.user).toMatchObject({ id: user.id, email: user.email, name: 'Exporter' });
-    expect(exported.settings).toMatchObject({ sync_project_paths: true, retention_days: 400 });
-    expect(exported.sessions).toHaveLength(1);
-    expect(exported.sessions[0]).toMatchObject({
-      id: sessionId,
-      user_id: user.id,
-      project_path: '/work/secret-app',
+
+    expect(exported.user).toEqual({
+      id: user.id,
+      email: user.email,
+      email_verified: true,
+      name: 'Exporter',
+      image: 'https://img.example/ada.png',
+      subscription_tier: 'team',
+      timezone: 'UTC',
+      privacy_settings: settings,
+      created_at: isoTime,
+      updated_at: isoTime,
     });
-    expect(exported.flow_states).toEqual([
-      expect.objectContaining({
-        id: flowId,
-        session_id: sessionId,
-        typing_rhythm_data: { mean_interval_ms: 180, coefficient_of_variation: 0.3 },
-        error_events: { count: 2 },
-        environmental_factors: { hour: 9 },
-        intensity_score: 0.8,
-      }),
+    expect(exported.settings).toEqual(settings);
+    const { updated_at: _stamped, ...sessionColumns } = session;
+    expect(exported.sessions).toEqual([
+      { ...sessionColumns, user_id: user.id, created_at: isoTime },
     ]);
+    expect(exported.flow_states).toEqual([{ ...flow, created_at: isoTime }]);
     expect(exported.insights).toEqual([
-      expect.objectContaining({
+      {
         insight_type: 'peak_hours',
         insight_data: { hours: [9] },
         confidence_score: 0.6,
-      }),
+        date_range_start: '2026-01-05',
+        date_range_end: '2026-01-11',
+        is_active: true,
+        created_at: isoTime,
+      },
     ]);
     expect(exported.teams).toEqual([
-      expect.objectContaining({ team_id: team.id, role: 'admin', data_sharing_consent: false }),
+      {
+        team_id: team.id,
+        name: 'Exporters',
+        role: 'admin',
+        data_sharing_consent: true,
+        individual_alerts_opt_in: true,
+        joined_at: isoTime,
+      },
     ]);
-    expect(exported.accounts).toEqual([expect.objectContaining({ provider_id: 'credential' })]);
+    const teamSettings = (await q('SELECT settings FROM teams WHERE id = $1', [team.id])).rows[0]
+      .settings as unknown;
+    expect(exported.owned_teams).toEqual([
+      { id: team.id, name: 'Exporters', settings: teamSettings, created_at: isoTime },
+    ]);
+    expect(exported.named_alerts).toEqual([
+      {
+        alert_id: alertId,
+        team_id: team.id,
+        rule: 'long_hours',
+        week_start: '2026-01-05',
+        week_end: '2026-01-11',
+        message: 'Long hours this week',
+        dates: ['2026-01-05', '2026-01-06'],
+        created_at: isoTime,
+      },
+    ]);
+    expect(exported.accounts).toEqual([
+      { provider_id: 'credential', account_id: user.id, created_at: isoTime, updated_at: isoTime },
+    ]);
+    const devices = await q(
+      `SELECT created_at, expires_at, ip_address, user_agent FROM auth_sessions WHERE user_id = $1`,
+      [user.id],
+    );
+    expect(exported.devices).toEqual(asJson(devices.rows));
+    const log = await q(
+      `SELECT count(*)::int AS n, sum(byte_length)::bigint::text AS bytes FROM crdt_updates WHERE user_id = $1`,
+      [user.id],
+    );
+    expect(exported.sync).toEqual([
+      {
+        doc_name: userDocName(user.id),
+        generation: 1,
+        logged_updates: log.rows[0].n,
+        logged_bytes: log.rows[0].bytes,
+      },
+    ]);
     expect(JSON.stringify(exported)).not.toMatch(/"password"|"token"/);
     expect(Date.parse(exported.export_timestamp)).not.toBeNaN();
   });

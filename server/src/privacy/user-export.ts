@@ -1,9 +1,9 @@
 import type { Response } from 'express';
 import type pg from 'pg';
 import type { PrivacySettings } from '@mindful/shared';
-import type { FieldCipher } from './cipher';
-import { placeOf } from './cipher';
-import { JsonObjectStream } from './json-stream';
+import { inTransaction } from '../db/database';
+import { DecryptionError, placeOf, type FieldCipher } from './cipher';
+import { ClientGoneError, JsonObjectStream } from './json-stream';
 import { sessionFromRow, SESSION_COLUMNS, type SessionRow } from '../sessions/session-rows';
 
 /** Rows fetched per query while streaming: bounds the export's memory. */
@@ -29,13 +29,13 @@ export const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
 
 /** Keyset pages of `sql` (which must select `page_key` and take $1 user, $2 after-key, $3 limit). */
 async function* pages<T extends { page_key: string }>(
-  pool: pg.Pool,
+  db: pg.ClientBase,
   sql: string,
   userId: string,
 ): AsyncGenerator<T[]> {
   let after = '';
   for (;;) {
-    const { rows } = await pool.query<T>(sql, [userId, after, PAGE]);
+    const { rows } = await db.query<T>(sql, [userId, after, PAGE]);
     if (rows.length === 0) return;
     yield rows;
     after = rows[rows.length - 1]!.page_key;
@@ -43,8 +43,30 @@ async function* pages<T extends { page_key: string }>(
   }
 }
 
-async function* mapped<T, U>(source: AsyncIterable<T[]>, map: (row: T) => U): AsyncGenerator<U[]> {
-  for await (const batch of source) yield batch.map(map);
+/** A row that could not be exported, named by its id (its values stay out of messages). */
+class RowExportError extends Error {
+  constructor(
+    readonly rowId: string,
+    readonly reason: unknown,
+  ) {
+    super(`row ${rowId}`);
+    this.name = 'RowExportError';
+  }
+}
+
+async function* mapped<T extends { page_key: string }, U>(
+  source: AsyncIterable<T[]>,
+  map: (row: T) => U,
+): AsyncGenerator<U[]> {
+  for await (const batch of source) {
+    yield batch.map((row) => {
+      try {
+        return map(row);
+      } catch (error) {
+        throw new RowExportError(row.page_key, error);
+      }
+    });
+  }
 }
 
 interface FlowStateRow {
@@ -86,10 +108,44 @@ function flowStateFromRow(row: FlowStateRow, cipher: FieldCipher) {
 }
 
 /**
+ * The export could not be completed. The message names the section and,
+ * for a value that failed to decrypt, its place (table, column, row id) —
+ * never a value: a parser's message may quote the plaintext it choked on.
+ */
+export class ExportFailedError extends Error {
+  constructor(section: string | null, cause: unknown) {
+    super(`The export failed in section ${section ?? '(none)'}: ${describeSafely(cause)}`);
+    this.name = 'ExportFailedError';
+  }
+}
+
+function describeSafely(error: unknown): string {
+  if (error instanceof RowExportError) return `row ${error.rowId}: ${describeSafely(error.reason)}`;
+  if (error instanceof DecryptionError) return `${error.name}: ${error.message}`;
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.name} (code ${code})` : error.name;
+  }
+  return typeof error;
+}
+
+/** Tuning of {@link streamUserExport}. */
+export interface ExportOptions {
+  /** How long to wait for a client that stopped reading before cutting it off. */
+  stallTimeoutMs?: number;
+}
+
+/**
  * Streams everything the server holds about the user as one JSON object,
  * sensitive values decrypted: API.md's `{user, settings, sessions,
  * flow_states, insights, teams, export_timestamp}` plus the account rows
- * better-auth keeps (without secrets) and the sync log's summary.
+ * better-auth keeps (without secrets), named alerts and the sync log's summary.
+ *
+ * Every section is read in one REPEATABLE READ snapshot, so a write that
+ * commits while the export streams is either wholly in it or wholly out.
+ * When anything fails after the first byte, the connection is cut before the
+ * closing brace: the client sees a failed transfer, never a short document
+ * that parses. The error (without values) is thrown for the error handler to log.
  */
 export async function streamUserExport(
   res: Response,
@@ -98,16 +154,40 @@ export async function streamUserExport(
   userId: string,
   settings: PrivacySettings,
   now: Date,
+  options: ExportOptions = {},
 ): Promise<void> {
-  const one = async (sql: string) => (await pool.query(sql, [userId])).rows;
+  const out = new JsonObjectStream(res, options.stallTimeoutMs);
+  try {
+    await inTransaction(pool, async (client) => {
+      await client.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      await writeSections(out, res, client, cipher, userId, settings, now);
+    });
+  } catch (error) {
+    // Chunked and unterminated: no client can take the part for the whole.
+    if (res.headersSent) res.destroy();
+    if (error instanceof ClientGoneError) return;
+    throw new ExportFailedError(out.section, error);
+  }
+}
+
+async function writeSections(
+  out: JsonObjectStream,
+  res: Response,
+  db: pg.ClientBase,
+  cipher: FieldCipher,
+  userId: string,
+  settings: PrivacySettings,
+  now: Date,
+): Promise<void> {
+  const one = async (sql: string) => (await db.query(sql, [userId])).rows;
   const [user] = await one(
-    `SELECT id, email, name, subscription_tier, timezone, privacy_settings, created_at, updated_at
+    `SELECT id, email, email_verified, name, image, subscription_tier, timezone, privacy_settings,
+            created_at, updated_at
      FROM users WHERE id = $1`,
   );
   res.status(200);
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-disposition', 'attachment; filename="mindful-code-export.json"');
-  const out = new JsonObjectStream(res);
   await out.open();
   await out.member('export_timestamp', now.toISOString());
   await out.member('user', user ?? null);
@@ -116,7 +196,7 @@ export async function streamUserExport(
     'sessions',
     mapped(
       pages<SessionRow & { page_key: string }>(
-        pool,
+        db,
         `SELECT ${SESSION_COLUMNS.join(', ')}, created_at, id::text AS page_key
          FROM coding_sessions WHERE user_id = $1 AND id::text > $2 ORDER BY id LIMIT $3`,
         userId,
@@ -128,7 +208,7 @@ export async function streamUserExport(
     'flow_states',
     mapped(
       pages<FlowStateRow>(
-        pool,
+        db,
         `SELECT *, id::text AS page_key FROM flow_states
          WHERE user_id = $1 AND id::text > $2 ORDER BY id LIMIT $3`,
         userId,
@@ -159,12 +239,14 @@ export async function streamUserExport(
       `SELECT id, name, settings, created_at FROM teams WHERE owner_id = $1 ORDER BY created_at`,
     ),
   );
+  // DATE columns as text: pg turns a DATE into a local-midnight Date, which shifts the day.
   await out.member(
     'named_alerts',
     await one(
-      `SELECT a.team_id, a.rule, a.week_start, a.week_end, a.message, a.created_at
+      `SELECT a.id AS alert_id, a.team_id, a.rule, to_char(a.week_start, 'YYYY-MM-DD') AS week_start,
+              to_char(a.week_end, 'YYYY-MM-DD') AS week_end, a.message, am.dates, a.created_at
        FROM team_alert_members am JOIN team_alerts a ON a.id = am.alert_id
-       WHERE am.user_id = $1 ORDER BY a.created_at`,
+       WHERE am.user_id = $1 ORDER BY a.created_at, a.id`,
     ),
   );
   await out.member(
