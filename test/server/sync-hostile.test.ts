@@ -141,6 +141,45 @@ describeEachStore('sync socket under hostile input', (store) => {
     expect(reloaded.sort()).toEqual([...ids].sort());
   });
 
+  it('compaction keeps a reconciled document reconciled and an unreconciled one unreconciled', async () => {
+    const owner = await signUp(server.url);
+    const docName = userDocName(owner.id);
+    for (let i = 0; i < 5; i++) {
+      await server.ctx.registry.write(owner.id, (doc) => doc.putSession(sessionEntry()));
+    }
+    await server.ctx.registry.reconcileNow(owner.id);
+    const log = server.ctx.registry.updateLog;
+    const pending = async () => (await log.unreconciled(10_000)).some((d) => d.docName === docName);
+    const compact = async () => {
+      const client = await store().pool.connect();
+      try {
+        return await compactDocument(client, server.ctx.cipher, docName, 1);
+      } finally {
+        client.release();
+      }
+    };
+    expect(await pending()).toBe(false);
+    expect(await compact()).toBe(5);
+    // The start-up and periodic catch-up would otherwise reload it for nothing.
+    expect(await pending()).toBe(false);
+
+    // An entry logged but never reconciled (a crash in between), then compacted with the rest.
+    const side = new Y.Doc();
+    const unseen = sessionEntry({ end_time: '2026-01-05T10:00:00.000Z' });
+    new UserDoc(side).putSession(unseen);
+    await log.append(docName, owner.id, 1, Y.encodeStateAsUpdate(side));
+    expect(await pending()).toBe(true);
+    expect(await compact()).toBe(2);
+    expect(await pending()).toBe(true);
+    await server.ctx.registry.evict(docName, 1);
+    expect(await server.ctx.registry.reconcilePending()).toBeGreaterThanOrEqual(1);
+    const { rowCount } = await store().pool.query('SELECT 1 FROM coding_sessions WHERE id = $1', [
+      unseen.id,
+    ]);
+    expect(rowCount).toBe(1);
+    expect(await pending()).toBe(false);
+  });
+
   it('compacts the log into one snapshot without losing an update and a restart reloads it', async () => {
     const compactUser = await signUp(server.url);
     const docName = userDocName(compactUser.id);

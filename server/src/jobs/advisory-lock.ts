@@ -8,8 +8,9 @@ export function lockKey(name: string): string {
 }
 
 /**
- * Runs `work` only if no other process holds the job's advisory lock, so
- * several server instances run each job once. The lock belongs to one
+ * Runs `work` only if no other process holds the job's advisory lock, so no
+ * two server instances run a job at the same time (that each runs it once per
+ * interval is the scheduler's `job_runs` check, made under this lock). The lock belongs to one
  * connection, so `work` gets that connection and must do its queries on it
  * (on PGlite it is the only connection there is). Returns `{ ran: false }`
  * when another instance holds the lock.
@@ -29,6 +30,11 @@ export async function withAdvisoryLock<T>(
     if (rows[0]?.locked !== true) return { ran: false };
     try {
       return { ran: true, result: await work(client) };
+    } catch (error) {
+      // A transaction left open by failed work would refuse the unlock below
+      // and keep the lock on a pooled connection for good.
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     } finally {
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
     }

@@ -14,6 +14,6 @@ export function reencryptJob(ctx: AppContext): ScheduledJob<Record<string, numbe
 
 /** The privacy jobs the server schedules. */
 export function schedulePrivacyJobs(ctx: AppContext): void {
-  ctx.jobs.add(retentionJob(ctx.db.pool, ctx.registry));
+  ctx.jobs.add(retentionJob(ctx));
   ctx.jobs.add(reencryptJob(ctx));
 }

@@ -1,6 +1,10 @@
 import type pg from 'pg';
+import { userDocName } from '@mindful/shared';
+import type { AppContext } from '../context';
+import { inTransaction } from '../db/database';
 import type { ScheduledJob } from '../jobs/scheduler';
-import type { DocumentRegistry } from '../sync/document-registry';
+import { compactDocumentNow } from '../sync/compaction';
+import { refreshTeamMetricsForUser } from '../teams/team-metrics';
 
 /** Sessions past a user's retention setting, found under the job's lock. */
 export interface ExpiredSessions {
@@ -33,33 +37,56 @@ export async function findExpiredSessions(
   return rows.map((row) => ({ userId: row.user_id, sessionIds: row.ids }));
 }
 
+/** What retention works with: the store, the document registry, the log's cipher. */
+export type RetentionContext = Pick<AppContext, 'db' | 'registry' | 'cipher'>;
+
 /**
  * Deletes expired sessions everywhere: from the user's document first (so
  * every replica deletes them as it syncs, offline ones when they return),
- * then from the tables (the reconciler would too; doing it here makes the job
- * complete on its own).
+ * then from the tables, with the team aggregates of the days they counted in
+ * (the reconciler would find the rows already gone and refresh nothing), and
+ * last from the stored log, by compacting the document at once (compaction
+ * drops deleted content; the scheduled one waits for 32 entries). A user whose
+ * deletion fails does not stop the others; the call then throws, and the job
+ * is retried.
+ * @returns how many sessions were deleted.
  */
 export async function expireSessions(
-  pool: pg.Pool,
-  registry: DocumentRegistry,
+  ctx: RetentionContext,
   expired: ExpiredSessions[],
 ): Promise<number> {
   let count = 0;
+  const failures: unknown[] = [];
   for (const { userId, sessionIds } of expired) {
-    await registry.write(userId, (doc) => doc.deleteSessions(sessionIds));
-    await pool.query('DELETE FROM coding_sessions WHERE user_id = $1 AND id = ANY($2::uuid[])', [
-      userId,
-      sessionIds,
-    ]);
-    count += sessionIds.length;
+    try {
+      await ctx.registry.write(userId, (doc) => doc.deleteSessions(sessionIds));
+      await inTransaction(ctx.db.pool, async (client) => {
+        const { rows } = await client.query<{ start_time: Date }>(
+          `DELETE FROM coding_sessions WHERE user_id = $1 AND id = ANY($2::uuid[])
+           RETURNING start_time`,
+          [userId, sessionIds],
+        );
+        const days = rows.map((row) => row.start_time);
+        if (days.length > 0) await refreshTeamMetricsForUser(client, userId, days);
+      });
+      await compactDocumentNow(ctx.db.pool, ctx.cipher, userDocName(userId));
+      count += sessionIds.length;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(
+      failures,
+      `Retention failed for ${failures.length} user(s); ${count} session(s) deleted`,
+    );
   }
   return count;
 }
 
 /** The retention job: hourly, once across instances. */
 export function retentionJob(
-  pool: pg.Pool,
-  registry: DocumentRegistry,
+  ctx: RetentionContext,
   now: () => Date = () => new Date(),
 ): ScheduledJob<ExpiredSessions[]> {
   return {
@@ -67,7 +94,7 @@ export function retentionJob(
     everyMs: 60 * 60_000,
     run: (client) => findExpiredSessions(client, now()),
     afterUnlock: async (expired) => {
-      await expireSessions(pool, registry, expired);
+      await expireSessions(ctx, expired);
     },
   };
 }

@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import type { ScheduledJob } from '../jobs/scheduler';
 import type { FieldCipher } from '../privacy/cipher';
 import type { SyncMetrics } from './sync-metrics';
-import { updatePlace } from './update-log';
+import { maxId, updatePlace } from './update-log';
 
 /** Documents with at least this many log entries are compacted. */
 export const COMPACT_MIN_ENTRIES = 32;
@@ -16,6 +16,15 @@ const DOCS_PER_RUN = 50;
  * while compaction runs survives it. The snapshot is `encodeStateAsUpdate` of
  * a fresh Y.Doc, which keeps pending structs and garbage-collects deleted
  * content (what a user deleted does not linger in the log).
+ *
+ * The snapshot takes the id of the newest entry it merged, not a fresh one,
+ * so it sits where its content ends and `reconciled_update_id` keeps its
+ * meaning: if every merged entry was reconciled the snapshot is at or below
+ * the mark (the catch-up does not reload the document), if one was not it is
+ * above. Moving the mark up to a fresh id instead could hide from the
+ * catch-up an update appended meanwhile, whose id is below the fresh one.
+ * An instance that asks for a merged id by name gets the snapshot holding it
+ * or, finding it gone, re-reads the whole log.
  * @returns how many entries were merged (0 when there was nothing to do).
  */
 export async function compactDocument(
@@ -27,8 +36,8 @@ export async function compactDocument(
   await client.query('BEGIN');
   try {
     const { rows } = await client.query<{ id: string; user_id: string; payload: string }>(
-      `SELECT id::text AS id, user_id::text AS user_id, payload FROM crdt_updates
-       WHERE doc_name = $1 AND generation = $2 ORDER BY id FOR UPDATE`,
+      `SELECT u.id::text AS id, u.user_id::text AS user_id, u.payload FROM crdt_updates u
+       WHERE u.doc_name = $1 AND u.generation = $2 ORDER BY u.id FOR UPDATE`,
       [docName, generation],
     );
     const place = updatePlace(docName, generation);
@@ -48,12 +57,19 @@ export async function compactDocument(
     }
     const snapshot = Y.encodeStateAsUpdate(ydoc);
     ydoc.destroy();
-    await client.query(
-      `INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
-       VALUES ($1, $2, $3, 'snapshot', $4, $5)`,
-      [docName, rows[0]!.user_id, generation, cipher.encrypt(snapshot, place), snapshot.byteLength],
-    );
     await client.query('DELETE FROM crdt_updates WHERE id = ANY($1::bigint[])', [merged]);
+    await client.query(
+      `INSERT INTO crdt_updates (id, doc_name, user_id, generation, kind, payload, byte_length)
+       VALUES ($1::bigint, $2, $3, $4, 'snapshot', $5, $6)`,
+      [
+        merged.reduce(maxId),
+        docName,
+        rows[0]!.user_id,
+        generation,
+        cipher.encrypt(snapshot, place),
+        snapshot.byteLength,
+      ],
+    );
     await client.query('COMMIT');
     return merged.length;
   } catch (error) {
@@ -87,4 +103,29 @@ export function compactionJob(
       return { documents: rows.length, entries };
     },
   };
+}
+
+/**
+ * Compacts the document's current generation now, whatever its entry count:
+ * for callers that just deleted content and want it out of the log (retention).
+ * @returns how many entries were merged.
+ */
+export async function compactDocumentNow(
+  pool: pg.Pool,
+  cipher: FieldCipher,
+  docName: string,
+): Promise<number> {
+  const client = await pool.connect();
+  try {
+    const { rows } = await client.query<{ generation: number }>(
+      'SELECT generation FROM crdt_documents WHERE doc_name = $1',
+      [docName],
+    );
+    const generation = rows[0]?.generation;
+    return generation === undefined
+      ? 0
+      : await compactDocument(client, cipher, docName, generation);
+  } finally {
+    client.release();
+  }
 }
