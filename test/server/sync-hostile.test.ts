@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { compactDocument } from '../../server/src/sync/compaction';
@@ -10,14 +12,25 @@ import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from '
 
 const LIMIT_BYTES = 64 * 1024;
 
+/** A valid y-websocket awareness message of about half the size limit. */
+function bigAwarenessMessage(n: number): Uint8Array {
+  const awareness = new Awareness(new Y.Doc());
+  awareness.setLocalState({ note: `${n}`.padEnd(LIMIT_BYTES / 2, 'x') });
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, 1);
+  encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(awareness, [awareness.clientID]));
+  awareness.destroy();
+  return encoding.toUint8Array(encoder);
+}
+
 describeEachStore('sync socket under hostile input', (store) => {
   let server: RunningServer;
   let user: TestUser;
 
   /** A raw socket on the user's document that has received the server's sync step 1. */
-  async function rawSocket(): Promise<WebSocket> {
+  async function rawSocket(as: TestUser = user): Promise<WebSocket> {
     const ws = new WebSocket(
-      `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(user.id)}?token=${encodeURIComponent(user.token)}`,
+      `${server.url.replace(/^http/, 'ws')}/sync/${userDocName(as.id)}?token=${encodeURIComponent(as.token)}`,
     );
     await new Promise<void>((resolve, reject) => {
       ws.once('message', () => resolve());
@@ -32,7 +45,13 @@ describeEachStore('sync socket under hostile input', (store) => {
     server = await startSyncServer(
       store(),
       {},
-      { maxMessageBytes: LIMIT_BYTES, burstMessages: 50, messagesPerSecond: 20 },
+      {
+        maxMessageBytes: LIMIT_BYTES,
+        burstMessages: 50,
+        messagesPerSecond: 20,
+        burstBytes: 4 * LIMIT_BYTES,
+        bytesPerSecond: LIMIT_BYTES,
+      },
     );
     user = await signUp(server.url);
   });
@@ -66,6 +85,13 @@ describeEachStore('sync socket under hostile input', (store) => {
         misbehave(ws);
         expect({ name, code: await closed }).toEqual({ name, code });
       }
+      // Few messages, each valid and under the size limit, but too many bytes together. (Another
+      // user's document: a provider echoes every awareness change it hears, so the healthy replica
+      // would send these bytes back and spend its own budget.)
+      const flooder = await rawSocket(await signUp(server.url));
+      const flooded = closeOf(flooder);
+      for (let i = 0; i < 10; i++) flooder.send(bigAwarenessMessage(i));
+      expect(await flooded).toBe(4429);
       // The healthy replica is still served.
       const entry = sessionEntry();
       new UserDoc(healthy.doc).putSession(entry);
@@ -79,7 +105,7 @@ describeEachStore('sync socket under hostile input', (store) => {
       } finally {
         check.destroy();
       }
-      expect(server.ctx.registry.metrics.messagesRejected).toBeGreaterThanOrEqual(cases.length - 1);
+      expect(server.ctx.registry.metrics.messagesRejected).toBeGreaterThanOrEqual(cases.length);
       expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
     } finally {
       healthy.destroy();

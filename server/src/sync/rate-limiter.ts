@@ -1,5 +1,5 @@
 /**
- * A token bucket: `burst` messages at once, refilled at `perSecond`. Time is
+ * A token bucket: `burst` tokens at once, refilled at `perSecond`. Time is
  * passed in so the limiter is exact under test.
  */
 export class TokenBucket {
@@ -15,12 +15,12 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(now: number): boolean {
+  /** Takes `amount` tokens (one message, or its bytes); false when too few are left. */
+  take(now: number, amount = 1): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < amount) return false;
+    this.tokens -= amount;
     return true;
   }
 }

@@ -27,6 +27,9 @@ export interface ConnectionLimits {
   /** Messages accepted at once, and refilled per second. */
   burstMessages: number;
   messagesPerSecond: number;
+  /** Bytes accepted at once, and refilled per second: a flood of big messages is one too. */
+  burstBytes: number;
+  bytesPerSecond: number;
   /** Messages (and bytes) held while the document loads. */
   maxQueuedMessages: number;
   maxQueuedBytes: number;
@@ -42,6 +45,10 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   maxMessageBytes: 16 * 1024 * 1024,
   burstMessages: 500,
   messagesPerSecond: 200,
+  // Room for one first sync at the message limit and some more; then 4 MiB/s,
+  // far above what typing produces.
+  burstBytes: 32 * 1024 * 1024,
+  bytesPerSecond: 4 * 1024 * 1024,
   maxQueuedMessages: 256,
   maxQueuedBytes: 32 * 1024 * 1024,
 };
@@ -100,6 +107,7 @@ export class SyncConnection implements DocumentPeer {
   private queuedBytes = 0;
   private closed = false;
   private readonly bucket: TokenBucket;
+  private readonly byteBucket: TokenBucket;
 
   constructor(
     private readonly ws: WebSocket,
@@ -108,6 +116,11 @@ export class SyncConnection implements DocumentPeer {
     this.bucket = new TokenBucket(
       deps.limits.burstMessages,
       deps.limits.messagesPerSecond,
+      Date.now(),
+    );
+    this.byteBucket = new TokenBucket(
+      deps.limits.burstBytes,
+      deps.limits.bytesPerSecond,
       Date.now(),
     );
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
@@ -238,6 +251,10 @@ export class SyncConnection implements DocumentPeer {
       }
       // Larger messages never get here: `ws` closes them with 1009 (maxPayload).
       const frame = toBytes(data);
+      if (!this.byteBucket.take(Date.now(), frame.byteLength)) {
+        this.reject(CloseCodes.rateLimited, 'too many bytes');
+        return;
+      }
       if (!this.ready) {
         this.queuedBytes += frame.byteLength;
         if (
