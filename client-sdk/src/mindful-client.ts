@@ -7,6 +7,7 @@ import {
   type UserInsight,
 } from '@mindful/shared';
 import * as Y from 'yjs';
+import { enforceRawSampleConsent } from './capture/raw-sample-consent';
 import type { ActivityEvent, StartSessionOptions } from './capture/session-capture';
 import { SessionCapture } from './capture/session-capture';
 import { checkClientOptions, resolveWebSocket, type MindfulClientOptions } from './client-options';
@@ -83,6 +84,7 @@ export class MindfulClient {
   private readonly capture: SessionCapture;
   private materializer: Materializer;
   private stopPersisting: () => void;
+  private stopConsent: () => void;
   private transport: SyncTransport | null = null;
   private readonly liveHandles = new Set<Unsubscribe>();
   private closed = false;
@@ -105,6 +107,7 @@ export class MindfulClient {
     this.queue = new WriteQueue((error) => this.events.emit('error', error));
     this.stopPersisting = persistDocUpdates(ydoc, store, () => this.gen, this.queue);
     this.materializer = this.newMaterializer();
+    this.stopConsent = enforceRawSampleConsent(this.userDocRef);
     this.capture = new SessionCapture({
       store,
       queue: this.queue,
@@ -295,6 +298,7 @@ export class MindfulClient {
       await this.queue.idle();
       for (const off of [...this.liveHandles]) await off();
       this.stopPersisting();
+      this.stopConsent();
       this.materializer.stop();
       try {
         await this.store.close();
@@ -322,6 +326,7 @@ export class MindfulClient {
     return this.capture.exclusive(async () => {
       this.capture.reset();
       this.stopPersisting();
+      this.stopConsent();
       this.materializer.stop();
       await this.queue.idle();
       await this.store.wipe();
@@ -334,6 +339,7 @@ export class MindfulClient {
       this.stopPersisting = persistDocUpdates(this.ydocRef, this.store, () => this.gen, this.queue);
       this.materializer = this.newMaterializer();
       this.materializer.start();
+      this.stopConsent = enforceRawSampleConsent(this.userDocRef);
       this.events.emit('wiped', { generation, reason });
     });
   }

@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMindfulClient, ReplicaLockedError } from '@mindful/client-sdk';
+import { acquireReplicaLock, createMindfulClient, ReplicaLockedError } from '@mindful/client-sdk';
 import { spawnReplicaChild, type ReplicaChild } from './helpers/child';
+import { startLockChild, type LockChild } from './helpers/lock-children';
 
 const USER = '7c2d4b8f-9a1e-4e3b-8d2c-3b4c5d6e7f80';
 
@@ -77,5 +79,96 @@ describe('one replica directory, one process', () => {
     expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid });
     expect((await client.history()).sessions).toEqual([]);
     await client.close();
+  });
+});
+
+/** The pid of a process that has exited (and so holds nothing). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
+
+describe('many processes racing for one replica directory', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mindful-lock-race-'));
+  const RACERS = 8;
+  const ROUNDS = 30;
+  let racers: LockChild[] = [];
+  afterAll(async () => {
+    for (const racer of racers) await racer.end();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(
+    "exactly one wins every round, from no lock and from a dead owner's lock alike",
+    { timeout: 180_000 },
+    async () => {
+      racers = await Promise.all(Array.from({ length: RACERS }, () => startLockChild()));
+      for (let round = 0; round < ROUNDS; round++) {
+        const dataDir = path.join(dir, `round-${round}`);
+        const lockFile = `${dataDir}.lock`;
+        const fromStale = round % 2 === 1;
+        if (fromStale) {
+          // A crashed owner's lock: every racer sees it stale and tries to take it over at once.
+          const pid = await deadPid();
+          writeFileSync(lockFile, JSON.stringify({ pid, hostname: os.hostname(), acquiredAt: '' }));
+        }
+        const startAt = Date.now() + 300;
+        for (const racer of racers) racer.send(`go ${dataDir} ${startAt}`);
+        const reports = await Promise.all(racers.map((racer) => racer.next()));
+        const winners = reports.filter((r) => r.outcome === 'holding');
+        const what = `round ${round} (${fromStale ? 'stale lock' : 'no lock'}): ${JSON.stringify(reports)}`;
+        expect(winners, what).toHaveLength(1);
+        const holder = winners[0]!.pid;
+        for (const loser of reports.filter((r) => r !== winners[0])) {
+          expect(loser, what).toMatchObject({ outcome: 'locked', ownerPid: holder });
+        }
+        expect(JSON.parse(readFileSync(lockFile, 'utf8')), what).toMatchObject({ pid: holder });
+
+        const winner = racers.find((r) => r.pid === holder)!;
+        winner.send('release');
+        expect(await winner.next()).toMatchObject({ outcome: 'released' });
+        expect(existsSync(lockFile), what).toBe(false);
+      }
+    },
+  );
+});
+
+describe("lock files that are not (yet) a live owner's", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mindful-lock-files-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('holds off from an empty lock file still being written, and takes it over once it is old', async () => {
+    const dataDir = path.join(dir, 'empty');
+    const lockFile = `${dataDir}.lock`;
+    // What a process that has just created the file, and not yet written its pid, leaves.
+    writeFileSync(lockFile, '');
+    await expect(acquireReplicaLock(dataDir)).rejects.toMatchObject({
+      name: 'ReplicaLockedError',
+      ownerPid: -1,
+    });
+    expect(readFileSync(lockFile, 'utf8')).toBe('');
+
+    // The same file a minute old was left by a process that died creating it.
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(lockFile, minuteAgo, minuteAgo);
+    const lock = await acquireReplicaLock(dataDir);
+    expect(JSON.parse(readFileSync(lockFile, 'utf8'))).toMatchObject({ pid: process.pid });
+    await lock.release();
+    expect(existsSync(lockFile)).toBe(false);
+  });
+
+  it('takes over a lock left by an earlier process that had this very pid', async () => {
+    // Containers restart with the same pids: a crashed extension host's pid may be ours now.
+    const dataDir = path.join(dir, 'same-pid');
+    const lockFile = `${dataDir}.lock`;
+    writeFileSync(lockFile, JSON.stringify({ pid: process.pid, hostname: os.hostname() }));
+    const lock = await acquireReplicaLock(dataDir);
+    const held = JSON.parse(readFileSync(lockFile, 'utf8')) as { nonce?: string };
+    expect(held.nonce).toBeTruthy();
+    // While it is held here, a second open in this process is still refused.
+    await expect(acquireReplicaLock(dataDir)).rejects.toMatchObject({ ownerPid: process.pid });
+    await lock.release();
+    expect(existsSync(lockFile)).toBe(false);
   });
 });

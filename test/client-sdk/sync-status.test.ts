@@ -6,6 +6,12 @@ import {
   parseGenerationReason,
   toWebSocketBase,
 } from '@mindful/client-sdk';
+// Not (yet) exported by the package: the pure policy is tested where it lives.
+import {
+  FIRST_BACK_OFF_MS,
+  backOffDelay,
+  closeActionFor,
+} from '../../client-sdk/src/sync/close-policy';
 
 describe('the 4410 close reason', () => {
   it('yields the generation it names, alone or among other fields', () => {
@@ -43,7 +49,50 @@ describe('the 4410 close reason', () => {
       unauthorized: 4401,
       forbidden: 4403,
       generationMoved: 4410,
+      malformedMessage: 4400,
+      messageTooLarge: 4413,
+      unsupportedMessage: 4415,
+      rateLimited: 4429,
+      messageTooBig: 1009,
+      internalError: 1011,
     });
+  });
+});
+
+describe('what a close code makes the client do', () => {
+  it('halts on every 44xx refusal it cannot fix, and never retries one in a loop', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4400, max: 4499 }), fc.string(), (code, reason) => {
+        const action = closeActionFor(code, reason);
+        if (code === 4401) expect(action.kind).toBe('refresh-token');
+        else if (code === 4410) expect(action.kind).toBe('wipe');
+        else if (code === 4429) expect(action.kind).toBe('back-off');
+        else expect(action).toMatchObject({ kind: 'halt' });
+      }),
+    );
+    expect(closeActionFor(1011, '').kind).toBe('back-off');
+    expect(closeActionFor(1009, '')).toMatchObject({ kind: 'halt', status: 'error' });
+    // Network trouble and restarts stay with y-websocket's own reconnect.
+    for (const code of [1000, 1001, 1006, 4000, 4500]) {
+      expect(closeActionFor(code, '').kind).toBe('transport');
+    }
+  });
+
+  it('backs off within [ceiling/2, ceiling], the ceiling doubling from 1 s up to the maximum', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 100 }),
+        fc.integer({ min: 1, max: 120_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (attempt, max, random) => {
+          const ceiling = Math.min(max, FIRST_BACK_OFF_MS * 2 ** Math.min(attempt - 1, 30));
+          const delay = backOffDelay(attempt, max, random);
+          expect(delay).toBeGreaterThanOrEqual(Math.floor(ceiling / 2));
+          expect(delay).toBeLessThanOrEqual(Math.ceil(ceiling));
+          expect(backOffDelay(attempt + 1, max, random)).toBeGreaterThanOrEqual(delay);
+        },
+      ),
+    );
   });
 });
 

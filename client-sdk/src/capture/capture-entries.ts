@@ -58,7 +58,8 @@ export function toSessionEntry(
     keystrokes: clampCounter(m.keystrokes),
     lines_added: clampCounter(m.lines_added),
     lines_deleted: clampCounter(m.lines_deleted),
-    language_breakdown: breakdown,
+    // Without consent to language tracking the session names none (as the server stores it).
+    language_breakdown: settings.track_languages ? breakdown : {},
     project_path: settings.sync_project_paths ? info.projectPath : null,
     environment_data: settings.sync_environment_data ? info.environment : null,
     flow_state_periods: summary.periods.slice(-DOC_LIMITS.maxFlowPeriods).map((p) => ({

@@ -1,6 +1,7 @@
 import { userDocName } from '@mindful/shared';
 import { WebsocketProvider } from 'y-websocket';
-import { SYNC_CLOSE_CODES, parseGenerationReason, type SyncStatus } from './sync-status';
+import { backOffDelay, closeActionFor, type CloseAction } from './close-policy';
+import { parseGenerationReason, type SyncStatus } from './sync-status';
 import type { SyncHost, SyncTransport } from './sync-transport';
 
 /** Credentials for the sync socket. `getToken` is called for every connection and after a 4401. */
@@ -24,6 +25,14 @@ export interface WebsocketSyncOptions {
 /** Purges in a row without a successful sync after which the client stops (a server bug, not a purge). */
 const MAX_GENERATION_MOVES = 3;
 
+const DEFAULT_MAX_BACKOFF_MS = 10_000;
+
+/**
+ * A connection synced at least this long before a back-off close counts as healthy: the back-off
+ * starts over. Sooner, the delay keeps doubling (a replica that floods right after every sync).
+ */
+const STABLE_CONNECTION_MS = 30_000;
+
 /** The ws(s) base of an http(s) server URL. */
 export function toWebSocketBase(serverUrl: string): string {
   const url = new URL(serverUrl);
@@ -37,7 +46,10 @@ export function toWebSocketBase(serverUrl: string): string {
  * the provider reconnects by itself after network failures (exponential backoff), but a 44xx
  * close destroys it, so a stale token or a purged document's state is never sent again:
  * 4401 refreshes the token once and reconnects, 4403 stops, 4410 has the host wipe and install a
- * fresh doc, then connects a new provider to it.
+ * fresh doc, then connects a new provider to it. A message the server refuses (4400, 4413/1009,
+ * 4415) stops with status `error`, since the replica would send it again; a flood (4429) or a
+ * server failure (1011) reconnects after a delay that doubles while it keeps happening (see
+ * `close-policy.ts`).
  */
 export class WebsocketSync implements SyncTransport {
   private provider: WebsocketProvider | null = null;
@@ -45,6 +57,9 @@ export class WebsocketSync implements SyncTransport {
   private stopped = true;
   private refreshedToken = false;
   private generationMoves = 0;
+  private backOffAttempts = 0;
+  private syncedAt: number | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** Bumped on every (re)connect: late callbacks of an older provider are ignored. */
   private epoch = 0;
 
@@ -74,6 +89,7 @@ export class WebsocketSync implements SyncTransport {
   }
 
   private connectSoon(): void {
+    this.clearRetry();
     const epoch = ++this.epoch;
     this.connect(epoch).catch((error: unknown) => this.options.host.onError(error));
   }
@@ -102,47 +118,53 @@ export class WebsocketSync implements SyncTransport {
         WebSocketPolyfill: this.options.WebSocketPolyfill,
         // Tabs sharing a BroadcastChannel could pass a purged generation's state around.
         disableBc: true,
-        maxBackoffTime: this.options.maxBackoffTime ?? 10_000,
+        maxBackoffTime: this.options.maxBackoffTime ?? DEFAULT_MAX_BACKOFF_MS,
         // Our codes are handled below; any other server close is retried with backoff.
-        shouldReconnect: (event) => !isHandledCode(event.code),
+        shouldReconnect: (event) => closeActionFor(event.code, '').kind === 'transport',
       },
     );
     this.provider = provider;
     provider.on('status', ({ status }) => {
       if (epoch !== this.epoch) return;
       if (status === 'connecting' || status === 'connected') this.setStatus('connecting');
-      else this.setStatus('offline');
+      // A close we act on (see `connection-close`) reports its own status: no `offline` flicker.
+      else if (provider.shouldConnect) this.setStatus('offline');
     });
     provider.on('sync', (synced: boolean) => {
       if (epoch !== this.epoch || !synced) return;
       this.refreshedToken = false;
       this.generationMoves = 0;
+      this.syncedAt = Date.now();
       this.setStatus('synced');
     });
     provider.on('connection-close', (event) => {
-      if (epoch !== this.epoch || !event || !isHandledCode(event.code)) return;
+      if (epoch !== this.epoch || !event) return;
+      const reason = String(event.reason ?? '');
+      const action = closeActionFor(event.code, reason);
+      if (action.kind === 'transport') return;
       // Stop this provider from reconnecting now; act outside the provider's own callback.
       provider.shouldConnect = false;
-      const { code, reason } = event;
       queueMicrotask(() => {
-        this.onServerClose(epoch, code, String(reason ?? '')).catch((error: unknown) =>
+        this.onServerClose(epoch, action, reason).catch((error: unknown) =>
           this.options.host.onError(error),
         );
       });
     });
   }
 
-  private async onServerClose(epoch: number, code: number, reason: string): Promise<void> {
+  private async onServerClose(epoch: number, action: CloseAction, reason: string): Promise<void> {
     if (epoch !== this.epoch || this.stopped) return;
     this.epoch++;
     this.dropProvider();
-    if (code === SYNC_CLOSE_CODES.forbidden) return this.halt('forbidden', reason);
-    if (code === SYNC_CLOSE_CODES.unauthorized) {
+    if (action.kind === 'halt') return this.halt(action.status, action.detail);
+    if (action.kind === 'back-off') return this.backOff(action.why);
+    if (action.kind === 'refresh-token') {
       if (this.refreshedToken) return this.halt('unauthorized', reason);
       this.refreshedToken = true;
       this.connectSoon();
       return;
     }
+    if (action.kind !== 'wipe') return;
     const generation = parseGenerationReason(reason);
     if (generation === null) return this.halt('error', `4410 without a generation: ${reason}`);
     if (++this.generationMoves > MAX_GENERATION_MOVES) {
@@ -156,6 +178,25 @@ export class WebsocketSync implements SyncTransport {
     if (waitedEpoch === this.epoch && !this.stopped) this.connectSoon();
   }
 
+  /** Reconnects after a delay that doubles while the server keeps refusing soon after a sync. */
+  private backOff(why: string): void {
+    const healthy = this.syncedAt !== null && Date.now() - this.syncedAt >= STABLE_CONNECTION_MS;
+    if (healthy) this.backOffAttempts = 0;
+    this.syncedAt = null;
+    this.backOffAttempts++;
+    const delay = backOffDelay(
+      this.backOffAttempts,
+      this.options.maxBackoffTime ?? DEFAULT_MAX_BACKOFF_MS,
+      Math.random(),
+    );
+    this.setStatus('offline', `${why}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
+    const epoch = this.epoch;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (epoch === this.epoch && !this.stopped) this.connectSoon();
+    }, delay);
+  }
+
   private halt(status: SyncStatus, detail: string): void {
     this.stopped = true;
     this.epoch++;
@@ -163,7 +204,13 @@ export class WebsocketSync implements SyncTransport {
     this.setStatus(status, detail);
   }
 
+  private clearRetry(): void {
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
   private dropProvider(): void {
+    this.clearRetry();
     const provider = this.provider;
     this.provider = null;
     if (provider) {
@@ -177,12 +224,4 @@ export class WebsocketSync implements SyncTransport {
     this.current = status;
     this.options.host.onStatus(status, detail);
   }
-}
-
-function isHandledCode(code: number): boolean {
-  return (
-    code === SYNC_CLOSE_CODES.unauthorized ||
-    code === SYNC_CLOSE_CODES.forbidden ||
-    code === SYNC_CLOSE_CODES.generationMoved
-  );
 }
