@@ -114,6 +114,7 @@ export class MindfulClient {
       clock: options.clock,
       deviceId,
       detector: options.flow ?? {},
+      utcOffsetMinutes: () => this.utcOffsetMinutes(),
       doc: () => this.userDocRef,
       onFlow: (sessionId, result) => this.events.emit('flow', { sessionId, result }),
     });
@@ -316,9 +317,12 @@ export class MindfulClient {
     insights: UserInsight[];
   }> {
     this.ensureOpen('read patterns');
-    const offset =
-      this.options.utcOffsetMinutes ?? -new Date(this.options.clock()).getTimezoneOffset();
-    return patternsAndInsights(await this.store.allSessions(), offset);
+    return patternsAndInsights(await this.store.allSessions(), this.utcOffsetMinutes());
+  }
+
+  /** The configured offset, else this machine's at the client's clock. */
+  private utcOffsetMinutes(): number {
+    return this.options.utcOffsetMinutes ?? -new Date(this.options.clock()).getTimezoneOffset();
   }
 
   /** Wipes the replica and swaps in a fresh document, with capture paused meanwhile. */

@@ -17,6 +17,7 @@ import {
   type OpenSessionInfo,
   type PeriodContext,
 } from './capture-entries';
+import { baselineWithPeakHours } from '../query/patterns-from-replica';
 import { RunningSummary } from './running-summary';
 
 /** Transaction origin of the capture's own document writes. */
@@ -58,6 +59,8 @@ export interface CaptureHost {
   readonly clock: Clock;
   readonly deviceId: string;
   readonly detector: FlowDetectorOptions;
+  /** The user's offset east of UTC now, minutes (for their peak hours). */
+  utcOffsetMinutes(): number;
   /** The current document (it is replaced by a wipe). */
   doc(): UserDoc;
   onFlow(sessionId: string, result: FlowStateResult): void;
@@ -108,7 +111,7 @@ export class SessionCapture {
       const open = await this.host.store.getOpenSession();
       if (!open) return;
       const start = open.payload as StoredStart;
-      const active = this.begin(open.sessionId, start);
+      const active = this.begin(open.sessionId, start, await this.detectorOptions());
       for (const row of await this.host.store.activityOf(open.sessionId)) {
         this.advance(active, row.payload as SessionActivityUpdate);
       }
@@ -131,7 +134,7 @@ export class SessionCapture {
         environment: options.environment ?? null,
         language: settings.track_languages ? (options.language ?? null) : null,
       };
-      const active = this.begin(crypto.randomUUID(), start);
+      const active = this.begin(crypto.randomUUID(), start, await this.detectorOptions());
       const { store, queue } = this.host;
       const id = active.info.sessionId;
       queue.run(() => store.setOpenSession(id, start));
@@ -185,7 +188,26 @@ export class SessionCapture {
     this.active = null;
   }
 
-  private begin(sessionId: string, start: StoredStart): ActiveSession {
+  /**
+   * The detector options for a new session: the app's, with the peak hours of the user's history
+   * on this replica added to the baseline (none claimed from too little history), so the "protect
+   * your peak hours" advice can fire on the device as it does on the server.
+   */
+  private async detectorOptions(): Promise<FlowDetectorOptions> {
+    const options = this.host.detector;
+    const baseline = baselineWithPeakHours(
+      options.baseline ?? null,
+      await this.host.store.allSessions(),
+      this.host.utcOffsetMinutes(),
+    );
+    return baseline ? { ...options, baseline } : options;
+  }
+
+  private begin(
+    sessionId: string,
+    start: StoredStart,
+    detector: FlowDetectorOptions,
+  ): ActiveSession {
     return {
       info: {
         sessionId,
@@ -195,7 +217,7 @@ export class SessionCapture {
         deviceId: this.host.deviceId,
       },
       language: start.language,
-      summary: new RunningSummary(start.startTime, this.host.detector),
+      summary: new RunningSummary(start.startTime, detector),
       context: { intervals: [], errorEvents: 0 },
       closedContexts: [],
     };

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RECOMMENDATIONS } from '@mindful/shared';
+import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
+import { sessionEntry } from '../server/sync-helpers';
+
+const USER = '5b4c3d2e-1f0a-4b9c-8d7e-6f5a4b3c2d1e';
+const WEEK = 7 * 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+/** A Monday, 09:00 UTC: the hour the history below is in flow. */
+const MONDAY_NINE = Date.parse('2026-03-02T09:00:00Z');
+
+let client: MindfulClient;
+beforeAll(async () => {
+  client = await createMindfulClient({ dataDir: 'memory://', userId: USER, utcOffsetMinutes: 0 });
+});
+afterAll(async () => {
+  await client?.close();
+});
+
+/** Weekly sessions with flow 09:10–09:50 on Mondays, the newest a week before `before`. */
+async function history(weeks: number, before: number): Promise<void> {
+  for (let week = 1; week <= weeks; week++) {
+    const start = before - week * WEEK;
+    client.doc.putSession(
+      sessionEntry({
+        start_time: iso(start),
+        end_time: iso(start + 3600_000),
+        total_duration_ms: 3600_000,
+        active_duration_ms: 3300_000,
+        updated_at: iso(start + 3600_000),
+        flow_state_periods: [
+          {
+            start_time: iso(start + 10 * 60_000),
+            end_time: iso(start + 50 * 60_000),
+            duration_ms: 40 * 60_000,
+            intensity: 0.8,
+            recovery_time_ms: null,
+          },
+        ],
+      }),
+    );
+  }
+  await client.flush();
+}
+
+/** The recommendations for a leaky update (3 context switches) at `at`, in a new session. */
+async function adviceAt(at: number): Promise<readonly string[]> {
+  await client.startSession({ startTime: at - 60_000 });
+  const result = await client.recordActivity({
+    keystrokeIntervals: [150, 160, 155],
+    contextSwitches: 3,
+    errorEvents: 0,
+    focusDurationMs: 60_000,
+    fileModifications: 1,
+    keystrokes: 3,
+    linesAdded: 0,
+    at,
+  });
+  await client.endSession(at + 60_000);
+  return result.recommendations;
+}
+
+it("advises protecting the user's peak hour from the replica's history, only during it", async () => {
+  const peak = MONDAY_NINE + 20 * WEEK + 30 * 60_000;
+  // Nine sessions are below the patterns' minimum: no peak hour is claimed yet.
+  await history(9, peak - 30 * 60_000);
+  expect(await adviceAt(peak)).not.toContain(RECOMMENDATIONS.protectPeakHour);
+  await history(10, peak - 30 * 60_000 + 60_000);
+  expect(await adviceAt(peak)).toContain(RECOMMENDATIONS.protectPeakHour);
+  expect(await adviceAt(peak + 3 * 3600_000)).not.toContain(RECOMMENDATIONS.protectPeakHour);
+});
