@@ -63,8 +63,18 @@ describeEachStore('retention', (store) => {
     await synced(replica);
     expect(new UserDoc(doc).getSession(old)).toBeDefined();
 
+    // An insight drawn from the history that is about to expire.
+    await pool.query(
+      `INSERT INTO user_insights (user_id, insight_type, insight_data, confidence_score)
+       VALUES ($1, 'peak_hours', '{"hours": [9]}', 0.9)`,
+      [user.id],
+    );
     const outcome = await server.ctx.jobs.runNow(retentionJob(server.ctx, () => now));
     expect(outcome).toEqual({ ran: true });
+    // Recomputed from what is left (too little for any insight), not kept until the next job run.
+    expect(
+      (await pool.query('SELECT 1 FROM user_insights WHERE user_id = $1', [user.id])).rowCount,
+    ).toBe(0);
 
     await waitFor(
       () => new UserDoc(doc).getSession(old) === undefined,

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ScheduledJob } from '../jobs/scheduler';
-import { refreshUserInsights } from './insights-store';
+import { recomputeUserInsights } from './insights-store';
 
 /** Users refreshed per run, so one run stays short. */
 const USERS_PER_RUN = 200;
@@ -49,12 +49,7 @@ export function insightsJob({
       for (const userId of await staleUsers(client, usersPerRun)) {
         await client.query('BEGIN');
         try {
-          await refreshUserInsights(client, userId);
-          // now() is the transaction's start, before the history was read: a change
-          // made after that read has a later updated_at and is picked next run.
-          await client.query('UPDATE users SET insights_computed_at = now() WHERE id = $1', [
-            userId,
-          ]);
+          await recomputeUserInsights(client, userId);
           await client.query('COMMIT');
           refreshed++;
         } catch (error) {

@@ -39,6 +39,17 @@ export async function refreshUserInsights(
   return insights.length;
 }
 
+/**
+ * {@link refreshUserInsights}, then records when on `users.insights_computed_at`
+ * (the insights job's marker). Call inside a transaction: `now()` is its start,
+ * before the history was read, so a change made after that read is newer than
+ * the marker and is picked up by the next run.
+ */
+export async function recomputeUserInsights(db: Queryable, userId: string): Promise<void> {
+  await refreshUserInsights(db, userId);
+  await db.query('UPDATE users SET insights_computed_at = now() WHERE id = $1', [userId]);
+}
+
 /** The user's active precomputed insights. */
 export async function storedInsights(db: Queryable, userId: string): Promise<InsightWire[]> {
   const { rows } = await db.query<{

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
 import type { AppContext } from '../context';
 import { inTransaction } from '../db/database';
+import { recomputeUserInsights } from '../insights/insights-store';
 import type { ScheduledJob } from '../jobs/scheduler';
 import { compactDocumentNow } from '../sync/compaction';
 import { refreshTeamMetricsForUser } from '../teams/team-metrics';
@@ -44,7 +45,8 @@ export type RetentionContext = Pick<AppContext, 'db' | 'registry' | 'cipher'>;
  * Deletes expired sessions everywhere: from the user's document first (so
  * every replica deletes them as it syncs, offline ones when they return),
  * then from the tables, with the team aggregates of the days they counted in
- * (the reconciler would find the rows already gone and refresh nothing), and
+ * (the reconciler would find the rows already gone and refresh nothing) and
+ * the user's insights recomputed without them, and
  * last from the stored log, by compacting the document at once (compaction
  * drops deleted content; the scheduled one waits for 32 entries). A user whose
  * deletion fails does not stop the others; the call then throws, and the job
@@ -68,6 +70,8 @@ export async function expireSessions(
         );
         const days = rows.map((row) => row.start_time);
         if (days.length > 0) await refreshTeamMetricsForUser(client, userId, days);
+        // Insights drawn from the expired sessions go with them, not at the next job run.
+        await recomputeUserInsights(client, userId);
       });
       await compactDocumentNow(ctx.db.pool, ctx.cipher, userDocName(userId));
       count += sessionIds.length;
