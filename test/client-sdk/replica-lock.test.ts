@@ -91,8 +91,8 @@ async function deadPid(): Promise<number> {
 
 describe('many processes racing for one replica directory', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mindful-lock-race-'));
-  const RACERS = 8;
-  const ROUNDS = 30;
+  const RACERS = 6;
+  const ROUNDS = 10;
   let racers: LockChild[] = [];
   afterAll(async () => {
     for (const racer of racers) await racer.end();

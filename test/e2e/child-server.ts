@@ -22,7 +22,7 @@ export interface ChildServer {
  */
 export function startChildServer(
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<ChildServer> {
   // vitest puts Vite's BASE_URL ('/') into process.env; the server reads BASE_URL as its own.
   const { BASE_URL: _vite, ...inherited } = process.env;

@@ -4,6 +4,7 @@ import { inTransaction } from '../db/database';
 import { generationNotice } from '../sync/instance-fanout';
 import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/update-log';
 import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
+import { takeOutOfTeamAlerts } from '../teams/member-withdrawal';
 import { handOverTeams } from '../teams/team-store';
 
 /** `all` deletes the account too; `data` keeps the account and its sign-in. */
@@ -47,6 +48,7 @@ export async function purgeUser(
     );
     const generation = (rows[0]?.generation ?? 1) + 1;
     const teams = await consentingTeamIdsOf(client, userId);
+    await takeOutOfTeamAlerts(client, userId);
 
     await client.query('DELETE FROM crdt_updates WHERE doc_name = $1 OR user_id = $2', [
       docName,

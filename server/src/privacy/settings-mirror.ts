@@ -1,12 +1,12 @@
 import type pg from 'pg';
 import type { PrivacySettings } from '@mindful/shared';
-import { recomputeTeam } from '../teams/team-metrics';
+import { withdrawTeamConsents } from '../teams/member-withdrawal';
 
 /**
  * Copies the settings of a user's document onto `users.privacy_settings`,
  * where jobs select on them in SQL (retention, team consent). With team
- * sharing off, every team consent the user still gives is withdrawn and those
- * teams' aggregates recomputed. Idempotent: the settings route and every
+ * sharing off, every team consent the user still gives is withdrawn, as the
+ * consent route would: aggregates recomputed, alerts recounted without them. Idempotent: the settings route and every
  * reconciliation call it, whichever replica changed the settings.
  */
 export async function mirrorPrivacySettings(
@@ -19,13 +19,7 @@ export async function mirrorPrivacySettings(
      WHERE id = $1 AND privacy_settings IS DISTINCT FROM $2::jsonb`,
     [userId, JSON.stringify(settings)],
   );
-  if (settings.share_with_teams) return;
-  const { rows } = await client.query<{ team_id: string }>(
-    `UPDATE team_members SET data_sharing_consent = false
-     WHERE user_id = $1 AND data_sharing_consent RETURNING team_id`,
-    [userId],
-  );
-  for (const row of rows) await recomputeTeam(client, row.team_id);
+  if (!settings.share_with_teams) await withdrawTeamConsents(client, userId);
 }
 
 /**

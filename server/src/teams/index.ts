@@ -9,6 +9,8 @@ export {
   InvalidMetricsDateError,
 } from './team-metrics';
 export { runTeamBurnoutCheck, weekEndingOn } from './burnout/run-team-check';
+export { recountTeamAlerts } from './burnout/alert-recount';
+export { takeOutOfTeamAlerts, withdrawTeamConsents } from './member-withdrawal';
 export { evaluateMember, type MemberFindings } from './burnout/evaluate-member';
 export { teamAlerts, type TeamAlert, type EvaluatedMember } from './burnout/team-alerts';
 export {

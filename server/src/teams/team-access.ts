@@ -14,6 +14,7 @@ export interface Membership {
   userId: string;
   role: TeamRole;
   dataSharingConsent: boolean;
+  individualAlertsOptIn: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,13 +53,40 @@ export async function requireMembership(
 ): Promise<Membership> {
   const hidden = notFound('No such team');
   if (!isUuid(teamId)) throw hidden;
-  const { rows } = await db.query<{ role: TeamRole; data_sharing_consent: boolean }>(
-    'SELECT role, data_sharing_consent FROM team_members WHERE team_id = $1 AND user_id = $2',
+  const { rows } = await db.query<{
+    role: TeamRole;
+    data_sharing_consent: boolean;
+    individual_alerts_opt_in: boolean;
+  }>(
+    `SELECT role, data_sharing_consent, individual_alerts_opt_in
+     FROM team_members WHERE team_id = $1 AND user_id = $2`,
     [teamId, userId],
   );
   const row = rows[0];
   if (!row) throw hidden;
-  return { teamId, userId, role: row.role, dataSharingConsent: row.data_sharing_consent };
+  return {
+    teamId,
+    userId,
+    role: row.role,
+    dataSharingConsent: row.data_sharing_consent,
+    individualAlertsOptIn: row.individual_alerts_opt_in,
+  };
+}
+
+/**
+ * Whether a consent request turns on something the member has not already
+ * given. Only that needs the team tier: withdrawing (consent or the
+ * individual-alert opt-in) works on any tier, so a downgraded member is never
+ * stuck sharing.
+ */
+export function grantsConsent(
+  membership: Membership,
+  request: { dataSharingConsent: boolean; individualAlertsOptIn?: boolean },
+): boolean {
+  return (
+    (request.dataSharingConsent && !membership.dataSharingConsent) ||
+    (request.individualAlertsOptIn === true && !membership.individualAlertsOptIn)
+  );
 }
 
 /** Throws 403 unless the membership is an admin's. */

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { conflict, notFound } from '../http/errors';
 import { sharesWithTeams } from '../privacy/settings-mirror';
+import { dropNamedMember, recountTeamAlerts } from './burnout/alert-recount';
+import { lockTeamAlerts } from './burnout/team-alert-lock';
 import { DEFAULT_BURNOUT_THRESHOLDS, thresholdsToJson } from './burnout/thresholds';
 import type { TeamRole } from './team-access';
 import { recomputeTeam } from './team-metrics';
@@ -102,7 +104,10 @@ export async function getMember(
 /**
  * Sets the member's own consent choices. A change of data-sharing consent
  * recomputes the team's stored aggregates in the same transaction, so a
- * withdrawal removes the member's data from them before the reply.
+ * withdrawal removes the member's data from them before the reply; it also
+ * deletes the alert rows naming the member and recounts the team's stored
+ * alerts without them. Opting out of individual alerts deletes the rows that
+ * name them (the counts stay: they only need data-sharing consent).
  */
 export async function setConsent(
   client: pg.ClientBase,
@@ -110,12 +115,13 @@ export async function setConsent(
   userId: string,
   choice: { dataSharingConsent: boolean; individualAlertsOptIn?: boolean },
 ): Promise<MemberRow> {
-  // Users row before member row: the order mirrorPrivacySettings locks them in.
+  // Users row, then team row, then member row: the order mirrorPrivacySettings and lockTeam use.
   if (choice.dataSharingConsent && !(await sharesWithTeams(client, userId))) {
     throw conflict(
       'Team sharing is off in your privacy settings: set share_with_teams to true before consenting',
     );
   }
+  await lockTeamAlerts(client, teamId);
   const before = await client.query<{ data_sharing_consent: boolean }>(
     `SELECT data_sharing_consent FROM team_members WHERE team_id = $1 AND user_id = $2 FOR UPDATE`,
     [teamId, userId],
@@ -126,9 +132,12 @@ export async function setConsent(
      WHERE team_id = $1 AND user_id = $2`,
     [teamId, userId, choice.dataSharingConsent, choice.individualAlertsOptIn ?? null],
   );
-  if (before.rows[0]?.data_sharing_consent !== choice.dataSharingConsent) {
-    await recomputeTeam(client, teamId);
+  const wasSharing = before.rows[0]?.data_sharing_consent;
+  if (wasSharing !== choice.dataSharingConsent) await recomputeTeam(client, teamId);
+  if (!choice.dataSharingConsent || choice.individualAlertsOptIn === false) {
+    await dropNamedMember(client, teamId, userId);
   }
+  if (wasSharing && !choice.dataSharingConsent) await recountTeamAlerts(client, teamId);
   return getMember(client, teamId, userId);
 }
 
@@ -192,8 +201,9 @@ const LAST_ADMIN =
   '(PUT /api/teams/:id/members/:user_id with {"role":"admin"}).';
 
 /**
- * Removes a member and recomputes the team's aggregates without them; 404 if
- * not a member. The last admin cannot leave while others remain (409); an
+ * Removes a member, deletes the alert rows naming them, and recomputes the
+ * team's aggregates and recounts its stored alerts without them; 404 if not
+ * a member. The last admin cannot leave while others remain (409); an
  * owner who leaves passes the team to another admin; when the last member
  * leaves, the team goes with them (nobody could reach it).
  */
@@ -215,7 +225,11 @@ export async function removeMember(
     [teamId, userId],
   );
   if (rows.length === 0) throw notFound('No such member');
-  if (rows[0].data_sharing_consent) await recomputeTeam(client, teamId);
+  await dropNamedMember(client, teamId, userId);
+  if (rows[0].data_sharing_consent) {
+    await recomputeTeam(client, teamId);
+    await recountTeamAlerts(client, teamId);
+  }
 }
 
 /** Sets a member's role; 404 if not a member, 409 when it would leave the team without an admin. */

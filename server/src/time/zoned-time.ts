@@ -36,8 +36,25 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+// Every real zone changes its offset on a quarter hour of UTC, so one offset
+// holds for a whole quarter hour: remembered per zone and quarter hour, since
+// formatToParts dominates team evaluations (every member, every week).
+const QUARTER_HOUR = 15 * 60_000;
+const MAX_REMEMBERED_OFFSETS = 100_000;
+const offsets = new Map<string, number>();
+
 /** The zone's offset from UTC at instant `ms`, in ms (Tokyo: +9 h). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  const offset = computeOffsetMs(ms, timeZone);
+  if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
+}
+
+function computeOffsetMs(ms: number, timeZone: string): number {
   const parts: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -64,9 +81,6 @@ export interface WallInterval {
   start: number;
   end: number;
 }
-
-// Every real zone changes its offset on a quarter hour of UTC.
-const QUARTER_HOUR = 15 * 60_000;
 
 /**
  * The wall-clock pieces of the real interval [startMs, endMs). One piece

@@ -3,8 +3,9 @@ import { storeAlerts, type AlertRow } from './alert-store';
 import { evaluateMember } from './evaluate-member';
 import type { EvaluationWeek, WorkSession } from './member-work';
 import { teamAlerts, type EvaluatedMember } from './team-alerts';
+import { lockTeamAlerts } from './team-alert-lock';
 import { teamThresholds } from './team-thresholds';
-import type { BurnoutThresholdsInput } from './thresholds';
+import type { BurnoutThresholds, BurnoutThresholdsInput } from './thresholds';
 import { addDays, UnknownTimeZoneError, zoneOffsetMs } from '../../time/zoned-time';
 
 /** What a burnout run produced: the stored alerts, or why there are none. */
@@ -44,24 +45,23 @@ export function weekEndingOn(today: Date): EvaluationWeek {
 }
 
 /**
- * Runs burnout detection for one team over one week, on consenting members
- * only, and stores the alerts. Thresholds: defaults, then the team's
- * settings.burnout_thresholds, then `override` (this run only).
+ * Evaluates every member of the team who consents to data sharing now
+ * (except `without`, whose data is on its way out) over one week.
  */
-export async function runTeamBurnoutCheck(
+export async function evaluateConsentingMembers(
   client: pg.ClientBase,
   teamId: string,
   week: EvaluationWeek,
-  minGroupSize: number,
-  override?: BurnoutThresholdsInput,
-): Promise<BurnoutRunResult> {
-  const thresholds = await teamThresholds(client, teamId, override);
-
+  thresholds: BurnoutThresholds,
+  without: string | null = null,
+): Promise<EvaluatedMember[]> {
   const members = await client.query<MemberRecord>(
     `SELECT tm.user_id, u.email, u.timezone, tm.individual_alerts_opt_in
      FROM team_members tm JOIN users u ON u.id = tm.user_id
-     WHERE tm.team_id = $1 AND tm.data_sharing_consent ORDER BY tm.user_id`,
-    [teamId],
+     WHERE tm.team_id = $1 AND tm.data_sharing_consent
+       AND ($2::uuid IS NULL OR tm.user_id <> $2)
+     ORDER BY tm.user_id`,
+    [teamId, without],
   );
   const weekEnd = addDays(week.start, 6);
   // Local days reach up to 14 h either side of UTC; the rest rule looks back a day.
@@ -78,9 +78,10 @@ export async function runTeamBurnoutCheck(
             cs.focus_score::float8 AS focus
      FROM team_members tm JOIN coding_sessions cs ON cs.user_id = tm.user_id
      WHERE tm.team_id = $1 AND tm.data_sharing_consent
+       AND ($4::uuid IS NULL OR tm.user_id <> $4)
        AND cs.start_time >= ($2::date)::timestamp AT TIME ZONE 'UTC'
        AND cs.start_time < ($3::date)::timestamp AT TIME ZONE 'UTC'`,
-    [teamId, from, to],
+    [teamId, from, to, without],
   );
   const byUser = new Map<string, WorkSession[]>();
   for (const s of sessions.rows) {
@@ -89,8 +90,7 @@ export async function runTeamBurnoutCheck(
     list.push({ startMs: s.start_ms, endMs: s.end_ms, focus: s.focus });
     byUser.set(s.user_id, list);
   }
-
-  const evaluated: EvaluatedMember[] = members.rows.map((m) => ({
+  return members.rows.map((m) => ({
     userId: m.user_id,
     email: m.email,
     individualAlertsOptIn: m.individual_alerts_opt_in,
@@ -100,6 +100,24 @@ export async function runTeamBurnoutCheck(
       week,
     ),
   }));
+}
+
+/**
+ * Runs burnout detection for one team over one week, on consenting members
+ * only, and stores the alerts. Thresholds: defaults, then the team's
+ * settings.burnout_thresholds, then `override` (this run only).
+ */
+export async function runTeamBurnoutCheck(
+  client: pg.ClientBase,
+  teamId: string,
+  week: EvaluationWeek,
+  minGroupSize: number,
+  override?: BurnoutThresholdsInput,
+): Promise<BurnoutRunResult> {
+  // Before reading who consents: a withdrawal committing meanwhile must not be counted.
+  await lockTeamAlerts(client, teamId);
+  const thresholds = await teamThresholds(client, teamId, override);
+  const evaluated = await evaluateConsentingMembers(client, teamId, week, thresholds);
   const outcome = teamAlerts(evaluated, thresholds, week, minGroupSize);
   if (outcome.kind === 'too_few_members') {
     return {

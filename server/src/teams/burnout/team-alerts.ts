@@ -59,7 +59,9 @@ function dailyMessage(
  * Turns members' findings into team-level alerts: one per rule that at least
  * one member reached (`minDays` days of the rule in the week, or a falling
  * focus trend). Nothing at all when fewer than `minGroupSize` members
- * consented, since counts over a tiny group point at individuals.
+ * consented, since counts over a tiny group point at individuals. The
+ * evidence keeps the minimum and the thresholds, so the alert can be recounted
+ * under the same rules when a member withdraws (alert-recount.ts).
  */
 export function teamAlerts(
   members: readonly EvaluatedMember[],
@@ -89,6 +91,7 @@ export function teamAlerts(
       affectedMembers: affected.length,
       message: dailyMessage(rule, thresholds, count, minDays),
       evidence: {
+        min_group_size: minGroupSize,
         min_days: minDays,
         member_days: affected.reduce((sum, m) => sum + m.findings.days[rule].length, 0),
         thresholds: thresholdsToJson(thresholds),
@@ -108,6 +111,7 @@ export function teamAlerts(
         `${declining.length} of ${n} members show a falling focus trend over the last ` +
         `${thresholds.focusTrendDays} days.`,
       evidence: {
+        min_group_size: minGroupSize,
         slope_threshold: thresholds.focusSlopeThreshold,
         trend_days: thresholds.focusTrendDays,
         thresholds: thresholdsToJson(thresholds),
