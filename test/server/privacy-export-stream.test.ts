@@ -145,9 +145,9 @@ describeEachStore('the export stream', (store, kind) => {
     },
   );
 
-  it.runIf(kind === 'postgres')(
-    'reads one snapshot: sessions deleted and added while it streams do not change what it returns',
-    async () => {
+  // PGlite has one connection: a write can't run while the export holds it.
+  if (kind === 'postgres') {
+    it('reads one snapshot: sessions deleted and added while it streams do not change what it returns', async () => {
       const user = await signUp(server.url);
       await seedLargeHistory(store().pool, user.id);
       const before = await q(
@@ -162,8 +162,8 @@ describeEachStore('the export stream', (store, kind) => {
         (
           await q(
             `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND pid <> pg_backend_pid()
-               AND state = 'idle in transaction' AND query LIKE '%FROM coding_sessions WHERE user_id%'`,
+               WHERE datname = current_database() AND pid <> pg_backend_pid()
+                 AND state = 'idle in transaction' AND query LIKE '%FROM coding_sessions WHERE user_id%'`,
           )
         ).rows[0].n === 1;
       await waitFor(stalledInSessions, 'the export to stall in its sessions section');
@@ -182,8 +182,8 @@ describeEachStore('the export stream', (store, kind) => {
 
       const exported = JSON.parse(await exporting.rest()) as { sessions: { id: string }[] };
       expect(exported.sessions.map((s) => s.id)).toEqual(before.rows.map((r) => r.id));
-    },
-  );
+    });
+  }
 
   it('cuts off a client that stops reading, and gives the connection back', async () => {
     const user = await signUp(server.url);
