@@ -1,23 +1,17 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, openDatabase, startServer, type RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
+import { LogCapture } from '../helpers/log-capture';
 import { authedFetch, signUp, testConfig } from '../helpers/test-server';
 
 const METRICS_TOKEN = 'scrape-me-0123456789abcdef';
 
 describeEachStore('errors and logs', (store) => {
   let server: RunningServer;
-  let logs = '';
+  const logs = new LogCapture();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
     const config = testConfig({ LOG_LEVEL: 'info', METRICS_TOKEN });
-    server = await startServer({ config, log: createLogger('info', sink), database: store() });
+    server = await startServer({ config, log: createLogger('info', logs.sink), database: store() });
   });
   afterAll(async () => {
     await server?.close();
@@ -95,12 +89,12 @@ describeEachStore('errors and logs', (store) => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: user.email, password: 'very secret password 42' }),
     });
-    expect(logs).toMatch(/"path":"\/api\/me"/);
-    expect(logs).not.toContain(user.token);
-    expect(logs).not.toContain(user.token.split('.')[0]);
-    expect(logs).not.toContain(METRICS_TOKEN);
-    expect(logs).not.toContain('very secret password 42');
-    for (const line of logs.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    expect(logs.text).toMatch(/"path":"\/api\/me"/);
+    expect(logs.text).not.toContain(user.token);
+    expect(logs.text).not.toContain(user.token.split('.')[0]);
+    expect(logs.text).not.toContain(METRICS_TOKEN);
+    expect(logs.text).not.toContain('very secret password 42');
+    for (const line of logs.text.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
   });
 });
 

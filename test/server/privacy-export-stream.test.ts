@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import express from 'express';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
 } from '@mindful/server';
 import { streamUserExport } from '../../server/src/privacy/user-export';
 import { describeEachStore } from '../helpers/databases';
+import { LogCapture } from '../helpers/log-capture';
 import { authedFetch, signUp, testConfig, TEST_ENCRYPTION_KEY } from '../helpers/test-server';
 import { waitFor } from './sync-helpers';
 
@@ -62,16 +62,10 @@ function pausedGet(url: string, token: string) {
 
 describeEachStore('the export stream', (store, kind) => {
   let server: RunningServer;
-  let logs = '';
+  const logs = new LogCapture();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
     const config = testConfig({ LOG_LEVEL: 'info' });
-    server = await startServer({ config, log: createLogger('info', sink), database: store() });
+    server = await startServer({ config, log: createLogger('info', logs.sink), database: store() });
   });
   afterAll(async () => {
     await server?.close();
@@ -115,7 +109,7 @@ describeEachStore('the export stream', (store, kind) => {
     'a row with %s: the transfer fails (no parseable document), the log names the place but no value, the server keeps serving',
     async (_case, sealed, plaintext) => {
       const { user, flowId } = await userWithFlowState(sealed);
-      logs = '';
+      logs.text = '';
       // The head may already be out (200): the failure shows as a transfer cut short.
       const body = authedFetch(server.url, user.token, '/api/privacy/export').then((response) => {
         expect(response.status).toBe(200);
@@ -123,18 +117,18 @@ describeEachStore('the export stream', (store, kind) => {
       });
       await expect(body).rejects.toThrow(/terminated|other side closed|fetch failed/);
 
-      const failure = logs
+      const failure = logs.text
         .trim()
         .split('\n')
         .map(
           (line) => JSON.parse(line) as { level: number; err?: { type: string; message: string } },
         )
         .find((line) => line.err?.type === 'ExportFailedError');
-      expect(failure, logs).toBeDefined();
+      expect(failure, logs.text).toBeDefined();
       expect(failure!.level).toBe(50);
       expect(failure!.err!.message).toContain('flow_states');
       expect(failure!.err!.message).toContain(flowId);
-      expect(logs).not.toContain(plaintext);
+      expect(logs.text).not.toContain(plaintext);
 
       expect((await authedFetch(server.url, user.token, '/api/me')).status).toBe(200);
       const other = await signUp(server.url);

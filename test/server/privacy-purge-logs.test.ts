@@ -1,28 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UserDoc } from '@mindful/shared';
 import { createLogger, startServer, type RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
+import { LogCapture } from '../helpers/log-capture';
 import { authedFetch, signUp, testConfig } from '../helpers/test-server';
 import { closedWith, connectReplica, sessionEntry, synced, waitFor } from './sync-helpers';
 
 describeEachStore('logs after a purge', (store) => {
   let server: RunningServer;
-  let logs = '';
+  const logs = new LogCapture();
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        logs += chunk.toString();
-        done();
-      },
-    });
     // The most verbose level: whatever any component could log is captured.
     const config = testConfig({ LOG_LEVEL: 'trace' });
     server = await startServer({
       config,
-      log: createLogger('trace', sink),
+      log: createLogger('trace', logs.sink),
       database: store(),
       sync: { registry: { reconcileDebounceMs: 20 } },
     });
@@ -100,8 +94,8 @@ describeEachStore('logs after a purge', (store) => {
     late.destroy();
 
     // The capture works: the purge and the refused sign-in are in it.
-    expect(logs).toMatch(/"msg":"user data purged"/);
-    expect(logs).toMatch(/"path":"\/api\/auth\/sign-in\/email"/);
+    expect(logs.text).toMatch(/"msg":"user data purged"/);
+    expect(logs.text).toMatch(/"path":"\/api\/auth\/sign-in\/email"/);
     const name = `Grace ${tag}`;
     for (const secret of [
       email,
@@ -111,7 +105,7 @@ describeEachStore('logs after a purge', (store) => {
       `ZephyrLedger-${tag}`,
       ...content,
     ]) {
-      expect(logs, secret).not.toContain(secret);
+      expect(logs.text, secret).not.toContain(secret);
     }
   });
 });
