@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RECOMMENDATIONS } from '@mindful/shared';
 import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
-import { sessionEntry } from '../server/sync-helpers';
+import { endedSessionWithFlow } from '../server/sync-helpers';
 
 const USER = '5b4c3d2e-1f0a-4b9c-8d7e-6f5a4b3c2d1e';
 const WEEK = 7 * 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 /** A Monday, 09:00 UTC: the hour the history below is in flow. */
 const MONDAY_NINE = Date.parse('2026-03-02T09:00:00Z');
 
@@ -20,25 +19,7 @@ afterAll(async () => {
 /** Weekly sessions with flow 09:10–09:50 on Mondays, the newest a week before `before`. */
 async function history(weeks: number, before: number): Promise<void> {
   for (let week = 1; week <= weeks; week++) {
-    const start = before - week * WEEK;
-    client.doc.putSession(
-      sessionEntry({
-        start_time: iso(start),
-        end_time: iso(start + 3600_000),
-        total_duration_ms: 3600_000,
-        active_duration_ms: 3300_000,
-        updated_at: iso(start + 3600_000),
-        flow_state_periods: [
-          {
-            start_time: iso(start + 10 * 60_000),
-            end_time: iso(start + 50 * 60_000),
-            duration_ms: 40 * 60_000,
-            intensity: 0.8,
-            recovery_time_ms: null,
-          },
-        ],
-      }),
-    );
+    client.doc.putSession(endedSessionWithFlow(before - week * WEEK));
   }
   await client.flush();
 }

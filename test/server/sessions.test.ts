@@ -5,7 +5,13 @@ import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
 import { insightsJob } from '../../server/src/insights/insights-job';
-import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
+import {
+  connectReplica,
+  endedSessionWithFlow,
+  startSyncServer,
+  synced,
+  waitFor,
+} from './sync-helpers';
 
 const SESSION_FIELDS = [
   'id',
@@ -267,26 +273,8 @@ describeEachStore('sessions over REST', (store) => {
     );
     await server.ctx.registry.write(analyst.id, (doc) => {
       for (let day = 0; day < 12; day++) {
-        const start = firstDay + day * 86_400_000;
-        const iso = (ms: number) => new Date(ms).toISOString();
         doc.putSession(
-          sessionEntry({
-            start_time: iso(start),
-            end_time: iso(start + 90 * 60_000),
-            total_duration_ms: 90 * 60_000,
-            active_duration_ms: 80 * 60_000,
-            focus_score: 0.8,
-            updated_at: iso(start + 90 * 60_000),
-            flow_state_periods: [
-              {
-                start_time: iso(start + 10 * 60_000),
-                end_time: iso(start + 50 * 60_000),
-                duration_ms: 40 * 60_000,
-                intensity: 0.8,
-                recovery_time_ms: null,
-              },
-            ],
-          }),
+          endedSessionWithFlow(firstDay + day * 86_400_000, { minutes: 90, activeMinutes: 80 }),
         );
       }
     });
@@ -328,26 +316,7 @@ describeEachStore('sessions over REST', (store) => {
       const someone = await signUp(server.url, { timezone: 'Asia/Tokyo' });
       await server.ctx.registry.write(someone.id, (doc) => {
         for (let week = 0; week < weeks; week++) {
-          const start = lastWeek - week * 7 * DAY;
-          doc.putSession(
-            sessionEntry({
-              start_time: iso(start),
-              end_time: iso(start + 60 * 60_000),
-              total_duration_ms: 60 * 60_000,
-              active_duration_ms: 55 * 60_000,
-              focus_score: 0.8,
-              updated_at: iso(start + 60 * 60_000),
-              flow_state_periods: [
-                {
-                  start_time: iso(start + 10 * 60_000),
-                  end_time: iso(start + 50 * 60_000),
-                  duration_ms: 40 * 60_000,
-                  intensity: 0.8,
-                  recovery_time_ms: null,
-                },
-              ],
-            }),
-          );
+          doc.putSession(endedSessionWithFlow(lastWeek - week * 7 * DAY));
         }
       });
       await server.ctx.registry.reconcileNow(someone.id);

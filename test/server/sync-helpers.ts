@@ -112,3 +112,29 @@ export function sessionEntry(overrides: Partial<SessionEntry> = {}): SessionEntr
     ...overrides,
   };
 }
+
+/** An ended session from `start` (ms), in flow from its 10th to its 50th minute, with a good focus score. */
+export function endedSessionWithFlow(
+  start: number,
+  { minutes = 60, activeMinutes = minutes - 5 }: { minutes?: number; activeMinutes?: number } = {},
+): SessionEntry {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const end = start + minutes * 60_000;
+  return sessionEntry({
+    start_time: iso(start),
+    end_time: iso(end),
+    total_duration_ms: minutes * 60_000,
+    active_duration_ms: activeMinutes * 60_000,
+    focus_score: 0.8,
+    updated_at: iso(end),
+    flow_state_periods: [
+      {
+        start_time: iso(start + 10 * 60_000),
+        end_time: iso(start + 50 * 60_000),
+        duration_ms: 40 * 60_000,
+        intensity: 0.8,
+        recovery_time_ms: null,
+      },
+    ],
+  });
+}
