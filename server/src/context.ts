@@ -4,6 +4,7 @@ import type { Config } from './config/config';
 import type { Database } from './db/database';
 import type { JobScheduler } from './jobs/scheduler';
 import type { FieldCipher } from './privacy/cipher';
+import type { UserBaselines } from './sessions/user-baseline';
 import type { DocumentRegistry } from './sync/document-registry';
 
 /** What every subsystem of the server is built from. */
@@ -16,4 +17,6 @@ export interface AppContext {
   jobs: JobScheduler;
   /** The user documents in memory: the one write path for sync and REST. */
   registry: DocumentRegistry;
+  /** Each user's personal flow baseline (rhythm and peak hours), cached: one for every route. */
+  baselines: UserBaselines;
 }

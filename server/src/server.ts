@@ -12,6 +12,7 @@ import { migrate } from './db/migrate';
 import { createApp } from './http/app';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
+import { UserBaselines } from './sessions/user-baseline';
 import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
 import { startSync, type SyncOptions } from './sync/sync-service';
 import { schedulePrivacyJobs } from './privacy/privacy-jobs';
@@ -67,6 +68,7 @@ export async function startServer({
     cipher,
     jobs: new JobScheduler(db.pool, log),
     registry: new DocumentRegistry(db.pool, cipher, log, sync?.registry),
+    baselines: new UserBaselines(db.pool, cipher),
   };
   attachSessionCache(ctx.auth, config.authSessionCacheMs);
   // Team aggregates follow each reconciled change of a consenting member.

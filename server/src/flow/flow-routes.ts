@@ -14,7 +14,6 @@ import { conflict } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { storedInsights } from '../insights/insights-store';
 import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
-import { UserBaselines } from '../sessions/user-baseline';
 
 /** Detectors of `POST /api/flow/detect` kept per user and session id; the least recently used go first. */
 const MAX_DETECTORS = 20_000;
@@ -28,7 +27,6 @@ const MAX_DETECTORS = 20_000;
 export function flowRoutes(ctx: AppContext): express.Router {
   const router = express.Router();
   const detectors = new Map<string, FlowDetector>();
-  const baselines = new UserBaselines(ctx.db.pool, ctx.cipher);
 
   router.post('/detect', async (req, res) => {
     const user = currentUser(res);
@@ -36,7 +34,7 @@ export function flowRoutes(ctx: AppContext): express.Router {
     const input = fromFlowStateDataWire(d);
     const key = `${user.id}:${d.session_id ?? ''}`;
     // Awaited before the map is touched, so get-or-create below runs without a yield in between.
-    const baseline = detectors.has(key) ? null : await baselines.get(user.id);
+    const baseline = detectors.has(key) ? null : await ctx.baselines.get(user.id);
     let detector = detectors.get(key);
     if (detector) detectors.delete(key);
     else detector = new FlowDetector({ baseline });

@@ -44,6 +44,7 @@ export function privacyRoutes(ctx: AppContext): Router {
     const { scope } = parseInput(purgeQuerySchema, req.query, 'query string');
     const outcome = await purgeUser(ctx.db.pool, user.id, scope);
     if (scope === 'all') sessionCacheOf(ctx.auth)?.forgetUser(user.id);
+    ctx.baselines.forget(user.id);
     await ctx.registry.evict(userDocName(user.id), outcome.generation);
     ctx.log.info({ scope, teams: outcome.teamsRecomputed }, 'user data purged');
     res.json({ status: 'purged', scope, generation: outcome.generation });

@@ -16,7 +16,6 @@ import { LiveSessions } from './live-sessions';
 import { applyActivity, endSession, flowStateEntries } from './session-activity';
 import { storedSession } from './session-history';
 import { sessionFromEntry, type SessionWire } from './session-rows';
-import { UserBaselines } from './user-baseline';
 
 const isoTime = z.string().datetime({ offset: true });
 
@@ -46,11 +45,8 @@ const sessionIdSchema = z.string().uuid();
  */
 export class SessionService {
   readonly live = new LiveSessions();
-  private readonly baselines: UserBaselines;
 
-  constructor(private readonly ctx: AppContext) {
-    this.baselines = new UserBaselines(ctx.db.pool, ctx.cipher);
-  }
+  constructor(private readonly ctx: AppContext) {}
 
   async start(userId: string, body: unknown, now = new Date()): Promise<SessionWire> {
     const input = parseInput(startSessionSchema, body ?? {});
@@ -97,7 +93,7 @@ export class SessionService {
     const raw = parseInput(sessionUpdateSchema, body);
     const update = fromSessionActivityWire({ ...raw, timestamp: raw.timestamp ?? now.getTime() });
     const sessionId = this.sessionId(id);
-    const baseline = await this.baselines.get(userId, now.getTime());
+    const baseline = await this.ctx.baselines.get(userId, now.getTime());
     return this.ctx.registry.write(userId, (doc) => {
       const entry = doc.getSession(sessionId);
       if (!entry) throw notFound('No such session');
@@ -130,7 +126,7 @@ export class SessionService {
   async end(userId: string, id: string, body: unknown, now = new Date()): Promise<SessionWire> {
     const input = parseInput(endSessionSchema, body ?? {});
     const sessionId = this.sessionId(id);
-    const baseline = await this.baselines.get(userId, now.getTime());
+    const baseline = await this.ctx.baselines.get(userId, now.getTime());
     const entry = await this.ctx.registry.write(userId, (doc) => {
       const current = doc.getSession(sessionId);
       if (!current) throw notFound('No such session');

@@ -42,6 +42,11 @@ export class UserBaselines {
     private readonly cipher: FieldCipher,
   ) {}
 
+  /** Drops what is cached for the user (their history was purged). */
+  forget(userId: string): void {
+    this.cache.delete(userId);
+  }
+
   async get(userId: string, now = Date.now()): Promise<PersonalBaseline | null> {
     const hit = this.cache.get(userId);
     if (hit && now - hit.at < CACHE_MS) return hit.baseline;
