@@ -16,14 +16,25 @@ export {
   DEFAULT_PRIVACY_SETTINGS,
   type PrivacySettings,
 } from './doc/privacy-settings';
+export { DOC_KEYS, InvalidEntryError, UserDoc, type ReadResult } from './doc/user-doc';
+
+// The wire contract shared by server and SDK: close codes, doc names, entry ids and builders.
 export {
-  DOC_KEYS,
-  InvalidEntryError,
-  UserDoc,
+  SYNC_CLOSE,
+  generationReason,
+  parseGenerationReason,
+  SYNC_PATH_PREFIX,
+  USER_DOC_PREFIX,
   userDocName,
   userIdOfDocName,
-  type ReadResult,
-} from './doc/user-doc';
+  flowStateId,
+  buildSessionEntry,
+  clampCounter,
+  clampDurationMs,
+  type SyncClose,
+  type SyncCloseName,
+  type SessionEntryFields,
+} from './wire/index';
 export { expiredSessionIds } from './doc/retention';
 
 // Flow input (wire schema and internal type)
