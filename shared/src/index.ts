@@ -162,3 +162,4 @@ export {
   type DayWindow,
   type ZoneOffsetAt,
 } from './summaries/day-windows';
+export { hourOfWeekFlowSeconds } from './summaries/hour-of-week-flow';
