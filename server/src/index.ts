@@ -33,3 +33,6 @@ export {
   refreshTeamMetricsForUser,
   consentingTeamIdsOf,
 } from './teams/team-metrics';
+export { createApp } from './http/app';
+export { ApiDocs, type DocGroup, type DocumentedRoute } from './openapi/api-docs';
+export { mountedRoutes, type MountedRoute } from './openapi/express-routes';
