@@ -6,6 +6,7 @@ import {
   type Emission,
   type FamilyPerson,
   type GeneratorFamily,
+  type SessionContext,
 } from './generator-families';
 import { Prng } from './prng';
 
@@ -48,6 +49,11 @@ export const SESSION_SHAPE = {
    * 10–40 s" (chat, a browser), whatever the family's own distraction style.
    */
   switchingStyleP: [0.15, 0.35] as const,
+  /**
+   * Per-session chance that a struggle block is a quiet one (no window switches at all: slow,
+   * hesitant typing and errors only), whatever the family's own struggle style.
+   */
+  quietStruggleP: [0.2, 0.5] as const,
 } as const;
 
 /** Keeps the intervals typed in the first `ms` of an update. */
@@ -83,6 +89,86 @@ function switchingWhileTyping(e: Emission, rng: Prng, dt: number, everyMs: numbe
   };
 }
 
+/** Per-session style draws and the running clock of a session being generated. */
+interface SessionRun {
+  readonly family: GeneratorFamily;
+  readonly person: FamilyPerson;
+  readonly cadence: number;
+  readonly readingP: number;
+  readonly ctx: SessionContext;
+  readonly updates: LabelledUpdate[];
+  t: number;
+  focusSince: number;
+}
+
+/** Block style: typing on while switching every `switchEveryMs` (> 0), or a quiet struggle. */
+interface BlockStyle {
+  readonly switchEveryMs: number;
+  readonly quiet: boolean;
+}
+
+function startRun(
+  rng: Prng,
+  family: GeneratorFamily,
+  person: FamilyPerson,
+  startMs: number,
+): SessionRun {
+  const cadence = family.sessionCadence(rng);
+  const ctx = { pendingErrors: 0 };
+  const readingP = rng.uniform(...SESSION_SHAPE.readingP);
+  return { family, person, cadence, readingP, ctx, updates: [], t: startMs, focusSince: 0 };
+}
+
+/** Emits the updates of one block of `kind` until `untilMs`. */
+function runBlock(
+  rng: Prng,
+  run: SessionRun,
+  kind: BlockKind,
+  untilMs: number,
+  style: BlockStyle,
+): void {
+  const { family, person, ctx } = run;
+  while (run.t < untilMs) {
+    const dt = family.cadence(rng, run.cadence);
+    run.t += dt;
+    const t = run.t;
+    const emitted =
+      style.switchEveryMs > 0
+        ? switchingWhileTyping(
+            family.emit(rng, person, 'flow', dt, ctx),
+            rng,
+            dt,
+            style.switchEveryMs,
+          )
+        : family.emit(rng, person, kind, dt, ctx);
+    const e =
+      kind === 'flow' && rng.chance(run.readingP)
+        ? { ...emitted, intervals: typingPrefix(emitted.intervals, dt * rng.uniform(0, 0.2)) }
+        : style.quiet
+          ? { ...emitted, switches: 0 }
+          : emitted;
+    let focus: number;
+    if (family.focus === 'continuous') {
+      if (e.switches > 0) run.focusSince = t - rng.uniform(0, dt);
+      focus = t - run.focusSince;
+    } else {
+      focus = e.switches > 0 ? dt * rng.uniform(0.05, 0.6) : dt;
+    }
+    run.updates.push({
+      input: {
+        keystrokeIntervals: e.intervals,
+        contextSwitches: e.switches,
+        errorEvents: e.errors,
+        windowFocusDuration: Math.round(focus),
+        fileModifications: e.files,
+        timestamp: Math.round(t),
+      },
+      kind,
+      inFlow: kind === 'flow' || kind === 'deep',
+    });
+  }
+}
+
 /** Generates one labelled session of `person` in `family` starting at `startMs`. */
 export function generateFamilySession(
   rng: Prng,
@@ -92,58 +178,50 @@ export function generateFamilySession(
 ): LabelledSession {
   const S = SESSION_SHAPE;
   const end = startMs + rng.uniform(...S.minutes) * 60_000;
-  const cadence = family.sessionCadence(rng);
-  const ctx = { pendingErrors: 0 };
-  const readingP = rng.uniform(...S.readingP);
+  const run = startRun(rng, family, person, startMs);
   const switchingStyleP = rng.uniform(...S.switchingStyleP);
-  const updates: LabelledUpdate[] = [];
-  let t = startMs;
-  let focusSince = startMs - rng.uniform(0, 60_000);
+  const quietStruggleP = rng.uniform(...S.quietStruggleP);
+  run.focusSince = startMs - rng.uniform(0, 60_000);
   let previous: BlockKind | null = null;
-  while (t < end) {
+  while (run.t < end) {
     const block = pickBlock(rng, family, previous);
     previous = block.kind;
-    const blockEnd = t + rng.uniform(...block.minutes) * 60_000;
+    const blockEnd = run.t + rng.uniform(...block.minutes) * 60_000;
     const switchEveryMs =
       block.kind === 'distraction' && rng.chance(switchingStyleP) ? rng.uniform(10_000, 40_000) : 0;
-    while (t < blockEnd && t < end) {
-      const dt = family.cadence(rng, cadence);
-      t += dt;
-      const emitted =
-        switchEveryMs > 0
-          ? switchingWhileTyping(family.emit(rng, person, 'flow', dt, ctx), rng, dt, switchEveryMs)
-          : family.emit(rng, person, block.kind, dt, ctx);
-      const e =
-        block.kind === 'flow' && rng.chance(readingP)
-          ? { ...emitted, intervals: typingPrefix(emitted.intervals, dt * rng.uniform(0, 0.2)) }
-          : emitted;
-      let focus: number;
-      if (family.focus === 'continuous') {
-        if (e.switches > 0) focusSince = t - rng.uniform(0, dt);
-        focus = t - focusSince;
-      } else {
-        focus = e.switches > 0 ? dt * rng.uniform(0.05, 0.6) : dt;
-      }
-      updates.push({
-        input: {
-          keystrokeIntervals: e.intervals,
-          contextSwitches: e.switches,
-          errorEvents: e.errors,
-          windowFocusDuration: Math.round(focus),
-          fileModifications: e.files,
-          timestamp: Math.round(t),
-        },
-        kind: block.kind,
-        inFlow: block.kind === 'flow' || block.kind === 'deep',
-      });
-    }
+    const quiet = block.kind === 'struggle' && rng.chance(quietStruggleP);
+    runBlock(rng, run, block.kind, Math.min(blockEnd, end), { switchEveryMs, quiet });
     if (rng.chance(S.breakP)) {
-      t += rng.uniform(...S.breakMinutes) * 60_000;
-      focusSince = t;
-      ctx.pendingErrors = 0;
+      run.t += rng.uniform(...S.breakMinutes) * 60_000;
+      run.focusSince = run.t;
+      run.ctx.pendingErrors = 0;
     }
   }
-  return { updates };
+  return { updates: run.updates };
+}
+
+/**
+ * A session with a fixed plan of blocks (kind, minutes) in the family's own styles, for tests
+ * that need a flow block at a known time. Returns the session and each block's start time.
+ */
+export function generateScriptedSession(
+  rng: Prng,
+  family: GeneratorFamily,
+  person: FamilyPerson,
+  startMs: number,
+  plan: readonly { kind: BlockKind; minutes: number }[],
+): { session: LabelledSession; blockStarts: number[] } {
+  const run = startRun(rng, family, person, startMs);
+  run.focusSince = startMs;
+  const blockStarts: number[] = [];
+  for (const block of plan) {
+    blockStarts.push(run.t);
+    runBlock(rng, run, block.kind, run.t + block.minutes * 60_000, {
+      switchEveryMs: 0,
+      quiet: false,
+    });
+  }
+  return { session: { updates: run.updates }, blockStarts };
 }
 
 /** `people` subjects of `family`, each with 2 history sessions and `sessionsEach` labelled ones. */
