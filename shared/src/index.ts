@@ -66,6 +66,7 @@ export {
   FOCUS_DURATION_HORIZON_MS,
   ERROR_HALF_SCORE_COUNT,
   REFERENCE_INTERVAL_MS,
+  NO_RHYTHM_FEATURES,
 } from './flow/features';
 export type { FlowFeatures, FeatureContext } from './flow/features';
 export type { FlowModel, AsyncFlowModel } from './flow/flow-model';
@@ -73,6 +74,15 @@ export { heuristicFlowModel, HEURISTIC_WEIGHTS, SEED_FLOW_THRESHOLD } from './fl
 export { createLogisticFlowModel, sigmoid } from './flow/logistic-model';
 export type { LogisticParams } from './flow/logistic-model';
 export { learnedFlowModel, learnedFlowParams } from './flow/learned-model';
+export { defaultFlowModel, defaultFlowParams } from './flow/default-model';
+export {
+  emptyRhythmState,
+  rhythmStep,
+  advanceRhythm,
+  RHYTHM_FEATURES,
+} from './flow/rhythm-features';
+export type { RhythmFeatures, RhythmState, RhythmEma, RhythmStep } from './flow/rhythm-features';
+export { SESSION_RHYTHM, personalMedianMs, rhythmPrior } from './flow/session-rhythm';
 export { createOnnxFlowModel, shippedFlowModelBytes, decodeBase64 } from './flow/onnx-model';
 export type { OnnxFlowModel, OnnxRuntimeOptions } from './flow/onnx-model';
 
