@@ -47,6 +47,12 @@ export {
   toFlowInputIssues,
 } from './schemas/flow-input';
 export type { FlowInput, FlowStateDataWire } from './schemas/flow-input';
+export {
+  isStorableJson,
+  isStorableText,
+  storableText,
+  UNSTORABLE_TEXT_MESSAGE,
+} from './schemas/storable-text';
 
 // Flow engine: errors
 export { FlowInputError, OutOfOrderInputError } from './flow/errors';

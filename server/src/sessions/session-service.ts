@@ -5,6 +5,7 @@ import {
   buildSessionEntry,
   fromSessionActivityWire,
   sessionActivityUpdateSchema,
+  storableText,
   toFlowStateResultWire,
   type FlowStateResultWire,
   type SessionEntry,
@@ -22,9 +23,9 @@ const isoTime = z.string().datetime({ offset: true });
 
 /** Body of `POST /api/sessions/start`. */
 export const startSessionSchema = z.object({
-  project_path: z.string().max(500).optional(),
-  language: z.string().min(1).max(64).optional(),
-  device_id: z.string().max(128).optional(),
+  project_path: storableText(500).optional(),
+  language: storableText(64).min(1).optional(),
+  device_id: storableText(128).optional(),
   start_time: isoTime.optional(),
 });
 
