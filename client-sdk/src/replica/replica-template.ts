@@ -1,3 +1,5 @@
+import type * as Tar from 'tar';
+
 /**
  * The pre-initialised, migrated PGlite data directory a new replica starts
  * from. PGlite's own first start runs `initdb` in a second PGlite instance,
@@ -11,6 +13,8 @@
 
 /** The PGlite release the shipped template was written by (the SDK pins this exact version). */
 export const TEMPLATE_PGLITE_VERSION = '0.5.14';
+
+type TarModule = typeof Tar;
 
 const TEMPLATE_URL = new URL(
   `../../assets/pglite-${TEMPLATE_PGLITE_VERSION}-datadir.tar.gz`,
@@ -56,12 +60,16 @@ export async function prepareReplicaDir(dataDir: string): Promise<ReplicaStart> 
   const entries = await fs.readdir(target).catch(() => null);
   if (entries !== null && entries.length > 0) return { kind: 'existing' };
   if (!(await fs.stat(file).catch(() => null))) return { kind: 'existing' }; // not shipped here
+  const tar = await loadTar();
+  if (!tar) {
+    // Bundled without `tar`: PGlite unpacks the template itself, in memory.
+    return { kind: 'load', dump: new Blob([await fs.readFile(file)]) };
+  }
   const { randomUUID } = await import('node:crypto');
-  const { extract } = await import('tar');
   const staging = `${target}.unpacking-${randomUUID()}`;
   await fs.mkdir(staging, { recursive: true, mode: 0o700 });
   try {
-    await extract({ file, cwd: staging, strict: true });
+    await tar.extract({ file, cwd: staging, strict: true });
     if (entries !== null) await fs.rmdir(target); // an empty directory the caller made
     await fs.rename(staging, target);
   } catch (error) {
@@ -69,4 +77,17 @@ export async function prepareReplicaDir(dataDir: string): Promise<ReplicaStart> 
     throw error;
   }
   return { kind: 'unpacked' };
+}
+
+/**
+ * `tar` (Node only). The specifier is not a literal so browser bundlers leave
+ * it out; a Node bundle that left it out gets undefined.
+ */
+async function loadTar(): Promise<TarModule | undefined> {
+  const specifier = 'tar';
+  try {
+    return (await import(/* @vite-ignore */ specifier)) as TarModule;
+  } catch {
+    return undefined;
+  }
 }
