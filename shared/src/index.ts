@@ -36,6 +36,15 @@ export {
   toFlowInputIssues,
 } from './schemas/flow-input';
 export type { FlowInput, FlowStateDataWire } from './schemas/flow-input';
+export {
+  WIRE_TIME_LIMITS,
+  wireInstantMs,
+  wireInstantIso,
+  wireDay,
+  wireInstantOrDay,
+  ianaTimeZone,
+  type InstantOrDay,
+} from './schemas/wire-time';
 
 // Flow engine: errors
 export { FlowInputError, OutOfOrderInputError } from './flow/errors';

@@ -6,6 +6,7 @@ import { requireUser } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
+import { requireJsonBody } from './json-body';
 import { metricsRoute } from './metrics-route';
 import { flowRoutes } from '../flow/flow-routes';
 import { flowRouteDocs } from '../flow/flow-route-docs';
@@ -98,6 +99,7 @@ export function createApp(ctx: AppContext): express.Express {
     catchAll: '/api/auth/*splat',
   });
 
+  app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
 
   const api = express.Router();
