@@ -59,6 +59,9 @@ function sleepMs(waitMs: number, timing: JobTiming): number {
   return Math.max(Math.ceil(waitMs) + 2, soon);
 }
 
+/** Told of every finished run (metrics): the job, whether it failed, how long it took. */
+export type JobRunObserver = (job: string, outcome: 'success' | 'failure', seconds: number) => void;
+
 type Attempt = { outcome: 'ran' } | { outcome: 'failed'; error: unknown } | { outcome: 'skipped' };
 
 /**
@@ -74,6 +77,7 @@ export class JobScheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
   private readonly firstCheckMs: number;
+  private readonly observers: JobRunObserver[] = [];
   private stopped = false;
 
   constructor(
@@ -105,6 +109,11 @@ export class JobScheduler {
       this.log.error({ job: job.name, err: error }, 'job could not be started');
       return { ran: false, error };
     }
+  }
+
+  /** Calls `observer` after every run this instance makes (skipped checks are not runs). */
+  onRun(observer: JobRunObserver): void {
+    this.observers.push(observer);
   }
 
   /** Stops scheduling and waits for running jobs to finish. */
@@ -170,6 +179,8 @@ export class JobScheduler {
     }
     await recordEnd(this.pool, job.name, outcome.run, failure);
     const ms = Date.now() - started;
+    for (const observe of this.observers)
+      observe(job.name, failure ? 'failure' : 'success', ms / 1000);
     if (failure) {
       this.log.error(
         { job: job.name, err: failure.error, ms, retryMs: timing.retryMs },
