@@ -47,6 +47,8 @@ const envSchema = z.object({
   AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ...USER_LIMITS_ENV,
+  TEAM_INVITE_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(30),
+  TEAM_INVITE_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(3600),
 });
 
 /** Everything the server reads from its environment, validated. */
@@ -72,6 +74,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Per-user caps (`user-limits.ts`). */
   limits: UserLimits;
+  /** Team invitations one user may send per window (counted in the database). */
+  teamInviteRateLimit: { max: number; windowSeconds: number };
 }
 
 /**
@@ -122,5 +126,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     authSessionCacheMs: e.AUTH_SESSION_CACHE_MS,
     metricsToken: e.METRICS_TOKEN,
     limits: userLimitsFrom(e),
+    teamInviteRateLimit: {
+      max: e.TEAM_INVITE_RATE_LIMIT_MAX,
+      windowSeconds: e.TEAM_INVITE_RATE_LIMIT_WINDOW_S,
+    },
   };
 }

@@ -38,17 +38,6 @@ export class InvalidEntryError extends Error {
   }
 }
 
-/** The document name of a user's data: `user:<user_id>`. */
-export function userDocName(userId: string): string {
-  return `user:${userId}`;
-}
-
-/** The user id in a document name, or null if it is not a user document. */
-export function userIdOfDocName(name: string): string | null {
-  const match = /^user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(name);
-  return match ? match[1]!.toLowerCase() : null;
-}
-
 /** What reading a document found: the valid entries, and the ids of those that were not. */
 export interface ReadResult<T> {
   entries: T[];
