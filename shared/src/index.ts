@@ -16,14 +16,25 @@ export {
   DEFAULT_PRIVACY_SETTINGS,
   type PrivacySettings,
 } from './doc/privacy-settings';
+export { DOC_KEYS, InvalidEntryError, UserDoc, type ReadResult } from './doc/user-doc';
+
+// The wire contract shared by server and SDK: close codes, doc names, entry ids and builders.
 export {
-  DOC_KEYS,
-  InvalidEntryError,
-  UserDoc,
+  SYNC_CLOSE,
+  generationReason,
+  parseGenerationReason,
+  SYNC_PATH_PREFIX,
+  USER_DOC_PREFIX,
   userDocName,
   userIdOfDocName,
-  type ReadResult,
-} from './doc/user-doc';
+  flowStateId,
+  buildSessionEntry,
+  clampCounter,
+  clampDurationMs,
+  type SyncClose,
+  type SyncCloseName,
+  type SessionEntryFields,
+} from './wire/index';
 export { expiredSessionIds } from './doc/retention';
 
 // Flow input (wire schema and internal type)
@@ -36,6 +47,12 @@ export {
   toFlowInputIssues,
 } from './schemas/flow-input';
 export type { FlowInput, FlowStateDataWire } from './schemas/flow-input';
+export {
+  isStorableJson,
+  isStorableText,
+  storableText,
+  UNSTORABLE_TEXT_MESSAGE,
+} from './schemas/storable-text';
 
 // Flow engine: errors
 export { FlowInputError, OutOfOrderInputError } from './flow/errors';
@@ -55,6 +72,7 @@ export {
   FOCUS_DURATION_HORIZON_MS,
   ERROR_HALF_SCORE_COUNT,
   REFERENCE_INTERVAL_MS,
+  NO_RHYTHM_FEATURES,
 } from './flow/features';
 export type { FlowFeatures, FeatureContext } from './flow/features';
 export type { FlowModel, AsyncFlowModel } from './flow/flow-model';
@@ -62,6 +80,15 @@ export { heuristicFlowModel, HEURISTIC_WEIGHTS, SEED_FLOW_THRESHOLD } from './fl
 export { createLogisticFlowModel, sigmoid } from './flow/logistic-model';
 export type { LogisticParams } from './flow/logistic-model';
 export { learnedFlowModel, learnedFlowParams } from './flow/learned-model';
+export { defaultFlowModel, defaultFlowParams } from './flow/default-model';
+export {
+  emptyRhythmState,
+  rhythmStep,
+  advanceRhythm,
+  RHYTHM_FEATURES,
+} from './flow/rhythm-features';
+export type { RhythmFeatures, RhythmState, RhythmEma, RhythmStep } from './flow/rhythm-features';
+export { SESSION_RHYTHM, personalMedianMs, rhythmPrior } from './flow/session-rhythm';
 export { createOnnxFlowModel, shippedFlowModelBytes, decodeBase64 } from './flow/onnx-model';
 export type { OnnxFlowModel, OnnxRuntimeOptions } from './flow/onnx-model';
 
@@ -139,3 +166,27 @@ export { generateInsights, insightsFromPatterns, INSIGHT_TYPES } from './flow/in
 export type { InsightType, UserInsight } from './flow/insights';
 export { hourOfWeek, isoDate, HOURS_PER_WEEK } from './flow/time-buckets';
 export { median, quantile, sampleConfidence } from './flow/descriptive-stats';
+
+// Daily totals: one definition for the SDK's on-device queries and the server's summaries
+export {
+  dailyTotals,
+  combineDailyTotals,
+  storedTimeMs,
+  type DailyTotals,
+  type DailyTotalsSession,
+  type DailyTotalsFlowPeriod,
+  type SecondsBreakdown,
+  type StoredTime,
+} from './summaries/daily-totals';
+export {
+  dayWindows,
+  localDate,
+  addDaysToDate,
+  fixedZoneOffset,
+  intlZoneOffset,
+  DayRangeError,
+  MAX_DAY_WINDOWS,
+  type DayWindow,
+  type ZoneOffsetAt,
+} from './summaries/day-windows';
+export { hourOfWeekFlowSeconds } from './summaries/hour-of-week-flow';

@@ -29,7 +29,7 @@ describeEachStore('errors and logs', (store) => {
 
   it('malformed JSON is a 400 in the API error shape', async () => {
     const user = await signUp(server.url);
-    const response = await fetch(`${server.url}/api/me`, {
+    const response = await fetch(`${server.url}/api/sessions/start`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
       body: '{"oops": ',
@@ -40,7 +40,7 @@ describeEachStore('errors and logs', (store) => {
   it('an oversize body is a 413, on the API and on the auth routes', async () => {
     const user = await signUp(server.url);
     const huge = JSON.stringify({ blob: 'x'.repeat(400 * 1024) });
-    const api = await fetch(`${server.url}/api/me`, {
+    const api = await fetch(`${server.url}/api/sessions/start`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
       body: huge,

@@ -180,6 +180,9 @@ class PgliteReplicaStore implements ReplicaStore {
     await this.pg.transaction(async (tx) => {
       await tx.query('DELETE FROM sessions WHERE id = $1', [id]);
       await tx.query('DELETE FROM local_session_private WHERE session_id = $1', [id]);
+      // Raw keystroke intervals of a session the document no longer has (retention, or a
+      // deletion from another replica) must not outlive it on the device.
+      await tx.query('DELETE FROM local_activity WHERE session_id = $1', [id]);
     });
   }
 
