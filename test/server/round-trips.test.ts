@@ -87,12 +87,12 @@ describeEachStore('database round trips per write', (store) => {
     };
     // Warm: token verified and cached, baseline read, document loaded.
     await update(0);
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     counter.take();
     for (let i = 1; i <= 3; i++) {
       await update(i);
       const request = counter.take();
-      await server.ctx.registry.reconcileNow(user.id);
+      await server.ctx.projection.reconcileNow(user.id);
       const reconcile = counter.take();
       expect({ request, reconcile }).toEqual(BUDGET.restUpdate);
     }
@@ -120,12 +120,12 @@ describeEachStore('database round trips per write', (store) => {
         await arrived;
       };
       await write(1);
-      await server.ctx.registry.reconcileNow(user.id);
+      await server.ctx.projection.reconcileNow(user.id);
       counter.take();
       for (let k = 2; k <= 4; k++) {
         await write(k);
         const request = counter.take();
-        await server.ctx.registry.reconcileNow(user.id);
+        await server.ctx.projection.reconcileNow(user.id);
         const reconcile = counter.take();
         expect({ request, reconcile }).toEqual(BUDGET.syncUpdate);
       }
