@@ -17,6 +17,12 @@ import { Materializer, type RejectedEntry } from './doc/materializer';
 import { ClientClosedError, ReplicaOwnerMismatchError } from './errors';
 import { TypedEmitter } from './events/typed-emitter';
 import { patternsAndInsights } from './query/patterns-from-replica';
+import {
+  liveRangeQueries,
+  rangeQueries,
+  type LiveRangeQueries,
+  type RangeQueries,
+} from './query/replica-queries';
 import { openPgliteReplicaStore } from './replica/pglite-replica-store';
 import { acquireReplicaLock, type ReplicaLock } from './replica/replica-lock';
 import type {
@@ -51,8 +57,12 @@ export interface MindfulClientEvents extends Record<string, unknown> {
 /** An unsubscribe function of a live query. */
 export type Unsubscribe = () => Promise<void>;
 
-/** Live queries: each calls back now and whenever the replica changes (local capture or sync). */
-export interface LiveQueries {
+/**
+ * Live queries: each calls back now and whenever the replica changes (local capture or sync). The
+ * range queries (sessions, flow periods, daily totals, heatmap, settings) call back only when
+ * their result changed.
+ */
+export interface LiveQueries extends LiveRangeQueries {
   history(onChange: (page: HistoryPage) => void, query?: HistoryQuery): Promise<Unsubscribe>;
   currentFlow(onChange: (flow: CurrentFlow) => void): Promise<Unsubscribe>;
   patterns(
@@ -77,6 +87,8 @@ export class MindfulClient {
   readonly events = new TypedEmitter<MindfulClientEvents>();
   /** Live queries over the replica. */
   readonly live: LiveQueries;
+  /** Range queries over the replica: sessions, flow periods, daily totals, focus heatmap. */
+  readonly query: RangeQueries;
   private ydocRef: Y.Doc;
   private userDocRef: UserDoc;
   private gen: number;
@@ -118,7 +130,25 @@ export class MindfulClient {
       doc: () => this.userDocRef,
       onFlow: (sessionId, result) => this.events.emit('flow', { sessionId, result }),
     });
+    const queryContext = {
+      allSessions: () => {
+        this.ensureOpen('query the replica');
+        return this.store.allSessions();
+      },
+      onSessionsChanged: (listener: () => void) => this.store.liveSessionsChanged(listener),
+      onWiped: (listener: () => void) => this.events.on('wiped', listener),
+      onError: (error: unknown) => this.events.emit('error', error),
+      doc: () => this.userDocRef,
+      utcOffsetMinutes: () => this.options.utcOffsetMinutes,
+    };
+    this.query = rangeQueries(queryContext);
+    const liveRanges = liveRangeQueries(queryContext);
     this.live = {
+      sessions: (onChange, range) => this.track(() => liveRanges.sessions(onChange, range)),
+      flowPeriods: (onChange, range) => this.track(() => liveRanges.flowPeriods(onChange, range)),
+      dailyTotals: (onChange, range) => this.track(() => liveRanges.dailyTotals(onChange, range)),
+      focusHeatmap: (onChange, zone) => this.track(() => liveRanges.focusHeatmap(onChange, zone)),
+      settings: (onChange) => this.track(() => liveRanges.settings(onChange)),
       history: (onChange, query = {}) => this.track(() => this.store.liveHistory(query, onChange)),
       currentFlow: (onChange) => this.track(() => this.store.liveCurrentFlow(onChange)),
       patterns: (onChange) =>

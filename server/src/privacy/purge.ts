@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
 import { inTransaction } from '../db/database';
 import { generationNotice } from '../sync/instance-fanout';
-import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/update-log';
+import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/log-places';
 import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
 import { takeOutOfTeamAlerts } from '../teams/member-withdrawal';
 import { handOverTeams } from '../teams/team-store';
