@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
-import { unauthorized } from './errors';
+import { unauthorized } from '../errors/domain-error';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

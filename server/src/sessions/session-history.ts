@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import type { FieldCipher } from '../privacy/cipher';
-import { badRequest } from '../http/errors';
+import { badRequest } from '../errors/domain-error';
 import { sessionFromRow, type SessionRow, type SessionWire } from './session-rows';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
