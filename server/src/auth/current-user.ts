@@ -12,6 +12,8 @@ export interface AuthenticatedUser {
   name: string;
   subscriptionTier: SubscriptionTier;
   timezone: string;
+  /** The better-auth session the credentials belong to (open sockets are tied to it). */
+  sessionId: string;
 }
 
 const caches = new WeakMap<Auth, SessionCache<AuthenticatedUser>>();
@@ -47,6 +49,7 @@ export async function userFromHeaders(
     name: found.name,
     subscriptionTier: (found.subscriptionTier ?? 'free') as SubscriptionTier,
     timezone: found.timezone ?? 'UTC',
+    sessionId: session.session.id,
   };
   if (bearer) cache?.set(bearer, user, new Date(session.session.expiresAt));
   return user;

@@ -4,6 +4,7 @@ import type { AppContext } from '../context';
 import { parseInput } from '../errors/parse-input';
 import { historyQuerySchema, sessionHistory } from './session-history';
 import { SessionService } from './session-service';
+import { storedPathSettings, withPathReason } from './project-path-visibility';
 
 /** `/api/sessions/*` (mounted under the authenticated API router). */
 export function sessionRoutes(ctx: AppContext, service = new SessionService(ctx)): express.Router {
@@ -19,7 +20,10 @@ export function sessionRoutes(ctx: AppContext, service = new SessionService(ctx)
   });
   router.get('/history', async (req, res) => {
     const query = parseInput(historyQuerySchema, req.query, 'query');
-    res.json(await sessionHistory(ctx.db.pool, ctx.cipher, currentUser(res).id, query));
+    const user = currentUser(res);
+    const page = await sessionHistory(ctx.db.pool, ctx.cipher, user.id, query, user.timezone);
+    const settings = await storedPathSettings(ctx.db.pool, user.id);
+    res.json({ ...page, sessions: page.sessions.map((s) => withPathReason(s, settings)) });
   });
   return router;
 }

@@ -104,7 +104,7 @@ export class PgDocumentLog implements DocumentLog {
   /**
    * Appends an update, but only while the document is still at `generation`:
    * an update racing a purge is refused with {@link GenerationMovedError}
-   * instead of landing in the new generation. The same statement notifies the
+   * instead of landing in the new generation or surviving in the old one. The same statement notifies the
    * other instances on {@link DOC_UPDATES_CHANNEL} (delivered at commit).
    */
   async append(
@@ -119,6 +119,10 @@ export class PgDocumentLog implements DocumentLog {
          INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
          SELECT doc_name, $2, generation, 'update', $4, $5 FROM crdt_documents
          WHERE doc_name = $1 AND generation = $3
+         -- Waits for a purge holding the row (FOR UPDATE), then re-reads it: without the lock
+         -- an append that read the row before the purge committed could insert into the old
+         -- generation after the purge's DELETE had looked, and outlive the purge.
+         FOR KEY SHARE
          RETURNING id, doc_name, generation)
        SELECT id::text AS id,
               pg_notify('${DOC_UPDATES_CHANNEL}',

@@ -8,6 +8,7 @@ import {
   SYNC_CLOSE as CloseCodes,
   generationReason,
   SYNC_PATH_PREFIX,
+  userDocName,
   userIdOfDocName,
   type SyncClose,
 } from '@mindful/shared';
@@ -185,7 +186,8 @@ export class SyncConnection implements DocumentPeer {
       }
       return;
     }
-    if (userIdOfDocName(docName) !== user.id.toLowerCase()) {
+    // Exactly the canonical name: any other spelling would key a second document.
+    if (docName !== userDocName(user.id)) {
       this.close(CloseCodes.forbidden);
       return;
     }

@@ -9,7 +9,7 @@ import {
 import {
   DEFAULT_PRIVACY_SETTINGS,
   privacySettingsPatchSchema,
-  privacySettingsSchema,
+  storedSettingValue,
   type PrivacySettings,
 } from './privacy-settings';
 
@@ -126,8 +126,9 @@ export class UserDoc {
   get settings(): PrivacySettings {
     const merged: Record<string, unknown> = { ...DEFAULT_PRIVACY_SETTINGS };
     for (const [key, value] of this.settingsMap.entries()) {
-      const field = privacySettingsSchema.shape[key as keyof PrivacySettings];
-      if (field && field.safeParse(value).success) merged[key] = value;
+      // Unknown and inherited keys are ignored, so they can never reach `merged`.
+      const valid = storedSettingValue(key, value);
+      if (valid !== undefined) merged[key] = valid;
     }
     return merged as PrivacySettings;
   }
