@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/connection-errors';
+import { DocumentTooLargeError } from '../sync/live-document';
 import { loggablePath } from '../log/logger';
 
 /** One bad field of a request: where it is and what is wrong with it. */
@@ -111,6 +112,9 @@ function toResponse(error: unknown): {
       code: 'bad_request',
       message: 'The request body could not be read',
     };
+  }
+  if (error instanceof DocumentTooLargeError) {
+    return { status: 413, code: 'document_too_large', message: error.message };
   }
   if (isDatabaseUnavailable(error)) {
     return {
