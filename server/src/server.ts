@@ -72,7 +72,10 @@ export async function startServer({
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
   const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
   const documentLog = new PgDocumentLog(db.pool, cipher);
-  const registry = new DocumentRegistry(documentLog, log, { idleUnloadMs });
+  const registry = new DocumentRegistry(documentLog, log, {
+    idleUnloadMs,
+    maxDocumentBytes: config.limits.syncMaxDocumentBytes,
+  });
   const ctx: AppContext = {
     config,
     db,
