@@ -1,12 +1,7 @@
 import { compileErrors, validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CloseCodes,
-  createApp,
-  mountedRoutes,
-  type ApiDocs,
-  type RunningServer,
-} from '@mindful/server';
+import { SYNC_CLOSE } from '@mindful/shared';
+import { createApp, mountedRoutes, type ApiDocs, type RunningServer } from '@mindful/server';
 import { openTestDatabase, type TestDatabase } from '../helpers/databases';
 import { blockNonLocalRequests, launchChromium, watchPage } from '../helpers/browser';
 import { signUp, startTestServer } from '../helpers/test-server';
@@ -83,7 +78,7 @@ describe('OpenAPI document and reference page', () => {
   it('lists every sync close code on the socket route', () => {
     const listed = doc.paths['/sync/{doc}']?.get?.['x-close-codes']?.map((c) => c.code) ?? [];
     expect(listed.sort()).toEqual(
-      Object.values(CloseCodes)
+      Object.values(SYNC_CLOSE)
         .map((c) => c.code)
         .sort(),
     );

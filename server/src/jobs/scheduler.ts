@@ -20,6 +20,13 @@ export interface ScheduledJob<T = unknown> {
   afterUnlock?(found: T): Promise<void>;
 }
 
+/** One line of a scheduler's timetable. */
+export interface ScheduledEntry {
+  name: string;
+  everyMs: number;
+  retryMs: number;
+}
+
 /** A job whose timing cannot be scheduled. */
 export class JobTimingError extends Error {
   constructor(job: string, field: string, value: unknown) {
@@ -75,6 +82,7 @@ type Attempt = { outcome: 'ran' } | { outcome: 'failed'; error: unknown } | { ou
  */
 export class JobScheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly schedule: ScheduledEntry[] = [];
   private readonly running = new Set<Promise<unknown>>();
   private readonly firstCheckMs: number;
   private readonly observers: JobRunObserver[] = [];
@@ -95,7 +103,16 @@ export class JobScheduler {
    */
   add<T>(job: ScheduledJob<T>): void {
     const timing = timingOf(job);
+    this.schedule.push({ name: job.name, ...timing });
     this.wake(job, Math.min(this.firstCheckMs, timing.everyMs, timing.retryMs));
+  }
+
+  /**
+   * The jobs added so far with their interval and retry delay, in the order
+   * they were added: what this server runs, readable without waiting for a run.
+   */
+  scheduled(): readonly ScheduledEntry[] {
+    return [...this.schedule];
   }
 
   /** Runs `job` now under its advisory lock, due or not; never throws. */

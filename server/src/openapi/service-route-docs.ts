@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CloseCodes } from '../sync/close-codes';
+import { SYNC_CLOSE as CloseCodes } from '@mindful/shared';
 import { errorBodySchema } from './common-schemas';
 import type { RouteDoc } from './route-doc';
 
@@ -31,7 +31,7 @@ export const serviceRouteDocs: RouteDoc[] = [
 /** What a client should do on each close code of the sync socket (docs/sync-protocol.md). */
 export const CLOSE_CODE_REACTIONS: Record<number, string> = {
   [CloseCodes.goingAway.code]: 'The server is shutting down: reconnect after a short delay.',
-  [CloseCodes.tooLargeByTransport.code]:
+  [CloseCodes.messageTooBig.code]:
     'A message was over 16 MiB: do not resend it unchanged; report an error.',
   [CloseCodes.internalError.code]:
     'The server could not store an update: reconnect with a growing delay; the state exchange re-sends it.',
@@ -40,7 +40,7 @@ export const CLOSE_CODE_REACTIONS: Record<number, string> = {
     'No or bad credentials: refresh the token once and reconnect; on a second 4401 sign in again.',
   [CloseCodes.forbidden.code]:
     'Not your document, or not its canonical name: stop; connect to user:<id> as /api/me spells it.',
-  [CloseCodes.generationGone.code]:
+  [CloseCodes.generationMoved.code]:
     'The data was purged; the reason is generation=<n>: wipe the local replica, store n, reconnect with generation=<n>.',
   [CloseCodes.unsupportedMessage.code]: 'A message type the server does not speak: stop.',
   [CloseCodes.rateLimited.code]:

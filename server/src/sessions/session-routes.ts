@@ -5,7 +5,7 @@ import { conflict, unavailable } from '../http/errors';
 import { parseInput } from '../http/validate';
 import { RegistryClosedError } from '../sync/document-registry';
 import { DocumentClosedError } from '../sync/live-document';
-import { GenerationMovedError } from '../sync/update-log';
+import { GenerationMovedError } from '../sync/document-log';
 import { historyQuerySchema, sessionHistory } from './session-history';
 import { SessionService } from './session-service';
 import { storedPathSettings, withPathReason } from './project-path-visibility';

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import {
   OutOfOrderInputError,
   activityToFlowInput,
+  buildSessionEntry,
   fromSessionActivityWire,
   sessionActivityUpdateSchema,
+  storableText,
   toFlowStateResultWire,
   type FlowStateResultWire,
   type SessionEntry,
@@ -27,9 +29,9 @@ export type SessionAnswer = SessionWire & {
 
 /** Body of `POST /api/sessions/start`. */
 export const startSessionSchema = z.object({
-  project_path: z.string().max(500).optional(),
-  language: z.string().min(1).max(64).optional(),
-  device_id: z.string().max(128).optional(),
+  project_path: storableText(500).optional(),
+  language: storableText(64).min(1).optional(),
+  device_id: storableText(128).optional(),
   start_time: wireInstantIso.optional(),
 });
 
@@ -59,16 +61,9 @@ export class SessionService {
     const start = input.start_time ? new Date(input.start_time).toISOString() : now.toISOString();
     const entry = await this.ctx.registry.write(userId, (doc) => {
       const settings = doc.settings;
-      const session: SessionEntry = {
+      const session = buildSessionEntry({
         id: randomUUID(),
         start_time: start,
-        end_time: null,
-        total_duration_ms: 0,
-        active_duration_ms: 0,
-        files_modified: 0,
-        keystrokes: 0,
-        lines_added: 0,
-        lines_deleted: 0,
         language_breakdown:
           input.language && settings.track_languages ? { [input.language]: 0 } : {},
         // The server enforces what the user lets leave the device, REST included.
@@ -76,14 +71,9 @@ export class SessionService {
           settings.sync_project_paths && settings.track_project_names
             ? (input.project_path ?? null)
             : null,
-        environment_data: null,
-        flow_state_periods: [],
-        interruption_count: 0,
-        error_rate: null,
-        focus_score: null,
         device_id: input.device_id ?? null,
         updated_at: now.toISOString(),
-      };
+      });
       doc.putSession(session);
       return session;
     });
@@ -158,7 +148,7 @@ export class SessionService {
 
   /** The stored row once reconciled (so the answer equals what history serves). */
   private async answer(userId: string, entry: SessionEntry, now: Date): Promise<SessionAnswer> {
-    await this.ctx.registry.reconcileNow(userId);
+    await this.ctx.projection.reconcileNow(userId);
     const row = await storedSession(this.ctx.db.pool, this.ctx.cipher, userId, entry.id);
     const settings = await this.ctx.registry.use(userId, async (doc) => doc.userDoc.settings);
     return withPathReason(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { wireDay } from '@mindful/shared';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE, wireDay } from '@mindful/shared';
 import { burnoutThresholdsInput } from './burnout/thresholds';
 import { TEAM_ROLES } from './team-access';
 
@@ -10,7 +10,12 @@ const day = wireDay;
 
 /** `POST /api/teams` */
 export const createTeamBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(255),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(255)
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
 });
 
 /** `POST /api/teams/:id/members` */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from './storable-text';
 import { FlowInputError, type FlowInputIssue } from '../flow/errors';
 import { wireInstantMs } from './wire-time';
 
@@ -48,7 +49,7 @@ export const keystrokeIntervalsSchema = z
  * stripped; NaN, Infinity, negatives and absurd sizes are rejected.
  */
 export const flowStateDataSchema = z.object({
-  session_id: z.string().min(1).max(128).optional(),
+  session_id: storableText(128).min(1).optional(),
   keystroke_intervals: keystrokeIntervalsSchema,
   context_switches: boundedCount,
   error_events: boundedCount,
