@@ -41,6 +41,33 @@ const memberSchema = z
   })
   .meta({ id: 'TeamMember' });
 
+const invitationSchema = z
+  .looseObject({
+    id: uuid,
+    team_id: uuid,
+    email: z.string(),
+    role: z.enum(TEAM_ROLES),
+    status: z.literal('pending'),
+    invited_by: uuid,
+    created_at: z.string(),
+    expires_at: z.string(),
+  })
+  .meta({ id: 'TeamInvitation' });
+
+const receivedInvitationSchema = z
+  .looseObject({
+    id: uuid,
+    team_id: uuid,
+    team_name: z.string(),
+    role: z.enum(TEAM_ROLES),
+    invited_by_name: z.string().nullable(),
+    created_at: z.string(),
+    expires_at: z.string(),
+  })
+  .meta({ id: 'ReceivedInvitation' });
+
+const invitationId = z.object({ invitationId: uuid });
+
 const alertList = z.object({ alerts: z.array(z.record(z.string(), z.unknown())) });
 
 /** `/api/teams/*` (team-routes.ts). Paid routes answer 402 below the premium tier. */
@@ -108,11 +135,61 @@ export const teamRouteDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/:id/members',
-    summary: 'Add a member by email (admin)',
+    summary: 'Invite a member by email (admin); the invitee accepts or declines',
+    description:
+      'The answer is the same whether or not an account uses the address. Invitations per inviter are limited (429).',
     params: teamId,
     body: addMemberBody,
-    responses: { 201: { description: 'The member', schema: memberSchema } },
-    errors: [402, 403, 404, 409],
+    responses: { 201: { description: 'The invitation', schema: invitationSchema } },
+    errors: [402, 403, 404, 409, 429],
+  },
+  {
+    method: 'get',
+    path: '/:id/invitations',
+    summary: "The team's pending invitations (admin)",
+    params: teamId,
+    responses: {
+      200: {
+        description: 'Pending invitations',
+        schema: z.object({ invitations: z.array(invitationSchema) }),
+      },
+    },
+    errors: [402, 403, 404],
+  },
+  {
+    method: 'delete',
+    path: '/:id/invitations/:invitationId',
+    summary: 'Withdraw an invitation (admin)',
+    params: z.object({ id: uuid, invitationId: uuid }),
+    responses: { 204: { description: 'Withdrawn' } },
+    errors: [402, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/invitations',
+    summary: 'Invitations to your address (any tier)',
+    responses: {
+      200: {
+        description: 'Pending invitations for you',
+        schema: z.object({ invitations: z.array(receivedInvitationSchema) }),
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/invitations/:invitationId/accept',
+    summary: 'Accept an invitation: you join the team (consent stays off until you give it)',
+    params: invitationId,
+    responses: { 200: { description: 'Your membership', schema: memberSchema } },
+    errors: [404, 409],
+  },
+  {
+    method: 'post',
+    path: '/invitations/:invitationId/decline',
+    summary: 'Decline an invitation',
+    params: invitationId,
+    responses: { 204: { description: 'Declined' } },
+    errors: [404],
   },
   {
     method: 'put',
