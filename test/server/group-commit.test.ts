@@ -9,7 +9,7 @@ import { TEST_ENCRYPTION_KEY } from '../helpers/test-server';
 // Appends of different documents made while others are being written go out
 // together: one statement, one commit (server/src/sync/group-commit.ts).
 describeEachStore('log appends share commits', (store) => {
-  it('16 documents appending at once take 3 statements, and each gets its own id or error', async () => {
+  it('16 documents appending at once take 3 statements (plus a read for the refused one), and each gets its own id or error', async () => {
     const db = store();
     const log = new PgDocumentLog(db.pool, new FieldCipher(TEST_ENCRYPTION_KEY, []));
     const { rows } = await db.pool.query<{ id: string }>(
