@@ -26,6 +26,8 @@ export interface RhythmState {
 /** Smoothed per-minute rates and typing share. */
 export interface RhythmEma {
   switchesPerMin: number;
+  /** Switches per minute smoothed over about two minutes (sustained switching). */
+  switchesPerMinSlow: number;
   errorsPerMin: number;
   editsPerMin: number;
   burstShare: number;
@@ -39,7 +41,7 @@ export interface RhythmEma {
 export interface RhythmFeatures {
   /** Share of the update's time spent typing in bursts (intervals up to the pause cut-off). */
   readonly burstShare: number;
-  /** {@link RhythmFeatures.burstShare}, exponentially smoothed over about a minute. */
+  /** {@link RhythmFeatures.burstShare}, exponentially smoothed over about half a minute. */
   readonly burstTrend: number;
   /** Share of the update's time in thinking pauses (cut-off to 10 s). */
   readonly thinkShare: number;
@@ -47,7 +49,7 @@ export interface RhythmFeatures {
   readonly gapShare: number;
   /** Fraction of intervals that are pauses (longer than the cut-off, relative to the person). */
   readonly pauseRate: number;
-  /** Mean keystrokes per burst, log-scaled: ln(1 + n) / ln(201). */
+  /** Mean keystrokes per burst, log-scaled: ln(1 + n) / ln(201), capped at 1 (200 keys). */
   readonly burstLength: number;
   /**
    * Update's median in-burst interval vs the person's median: 0.5 + ln(ratio) / 1.2, so 0.5 is
@@ -60,6 +62,8 @@ export interface RhythmFeatures {
   readonly switchCalm: number;
   /** 1 / (1 + context switches per minute in this update alone). */
   readonly switchNow: number;
+  /** 1 / (1 + context switches per minute smoothed over about two minutes). */
+  readonly switchSteady: number;
   /** Window focus duration over the update's length, capped at 1 (focused the whole update). */
   readonly focusShare: number;
   /** Window focus duration, log-scaled: ln(1 + minutes) / ln(31), saturating at 30 min. */
@@ -85,7 +89,9 @@ export const RHYTHM_FEATURES = {
   /** Intervals longer than this are gaps (not thinking while typing), ms. */
   gapMs: 10_000,
   /** Time constant of the smoothed rates, ms. */
-  emaTauMs: 60_000,
+  emaTauMs: 30_000,
+  /** Time constant of the slow switch rate, ms. */
+  slowTauMs: 120_000,
   /** Length assumed for the first update of a stretch when it cannot be measured, ms bounds. */
   firstUpdateMs: [10_000, 120_000] as const,
 } as const;
@@ -148,11 +154,17 @@ export function rhythmStep(
 
   const minutes = dt / 60_000;
   const alpha = state.ema === null ? 1 : 1 - Math.exp(-dt / F.emaTauMs);
+  const alphaSlow = state.ema === null ? 1 : 1 - Math.exp(-dt / F.slowTauMs);
   const prev = state.ema;
   const mix = (old: number | undefined, now: number) =>
     old === undefined ? now : old + alpha * (now - old);
   const ema: RhythmEma = {
     switchesPerMin: mix(prev?.switchesPerMin, input.contextSwitches / minutes),
+    switchesPerMinSlow:
+      prev === null
+        ? input.contextSwitches / minutes
+        : prev.switchesPerMinSlow +
+          alphaSlow * (input.contextSwitches / minutes - prev.switchesPerMinSlow),
     errorsPerMin: mix(prev?.errorsPerMin, input.errorEvents / minutes),
     editsPerMin: mix(prev?.editsPerMin, input.fileModifications / minutes),
     burstShare: mix(prev?.burstShare, burstShare),
@@ -179,11 +191,12 @@ export function rhythmStep(
       thinkShare,
       gapShare,
       pauseRate: n > 0 ? pauses / n : 1,
-      burstLength: bursts > 0 ? Math.log(1 + burstKeys / bursts) / Math.log(201) : 0,
+      burstLength: bursts > 0 ? clamp(Math.log(1 + burstKeys / bursts) / Math.log(201), 0, 1) : 0,
       paceShift,
       spread,
       switchCalm: 1 / (1 + ema.switchesPerMin),
       switchNow: 1 / (1 + input.contextSwitches / minutes),
+      switchSteady: 1 / (1 + ema.switchesPerMinSlow),
       focusShare: clamp(input.windowFocusDuration / dt, 0, 1),
       focusDepth: clamp(Math.log(1 + input.windowFocusDuration / 60_000) / Math.log(31), 0, 1),
       errorCalm: clamp(1 - Math.log1p(ema.errorsPerMin) / Math.log(11), 0, 1),
