@@ -133,18 +133,20 @@ export function rhythmStep(
   let burstMs = 0;
   let thinkMs = 0;
   let pauses = 0;
-  const logs: number[] = [];
-  const burstLogs: number[] = [];
+  const { logs, burstLogs } = scratch(n);
+  let nLogs = 0;
+  let nBurst = 0;
   for (let i = 0; i < n; i++) {
     const x = xs[i];
+    const lx = x <= F.gapMs ? Math.log(Math.max(1, x)) : 0;
     if (x <= cut) {
       burstMs += x;
-      burstLogs.push(Math.log(Math.max(1, x)));
+      burstLogs[nBurst++] = lx;
     } else {
       pauses++;
       if (x <= F.gapMs) thinkMs += x;
     }
-    if (x <= F.gapMs) logs.push(Math.log(Math.max(1, x)));
+    if (x <= F.gapMs) logs[nLogs++] = lx;
   }
   const burstShare = clamp(burstMs / dt, 0, 1);
   const thinkShare = clamp(thinkMs / dt, 0, 1 - burstShare);
@@ -170,13 +172,15 @@ export function rhythmStep(
     burstShare: mix(prev?.burstShare, burstShare),
   };
 
+  const sortedBurst = burstLogs.subarray(0, nBurst).sort();
+  const sortedLogs = logs.subarray(0, nLogs).sort();
   const paceShift =
-    burstLogs.length >= 3
-      ? clamp(0.5 + (quantileSorted(sortInPlace(burstLogs), 0.5) - Math.log(median)) / 1.2, 0, 1)
+    nBurst >= 3
+      ? clamp(0.5 + (quantileSorted(sortedBurst, 0.5) - Math.log(median)) / 1.2, 0, 1)
       : 0.5;
   const spread =
-    logs.length >= 4
-      ? clamp((quantileSorted(sortInPlace(logs), 0.75) - quantileSorted(logs, 0.25)) / 3, 0, 1)
+    nLogs >= 4
+      ? clamp((quantileSorted(sortedLogs, 0.75) - quantileSorted(sortedLogs, 0.25)) / 3, 0, 1)
       : 0;
   const errorFix =
     state.prevErrors > 0 && input.contextSwitches === 0
@@ -215,12 +219,24 @@ export function advanceRhythm(state: RhythmState, input: FlowInput, step: Rhythm
   state.prevErrors = input.errorEvents;
 }
 
-function sortInPlace(xs: number[]): number[] {
-  return xs.sort((a, b) => a - b);
+/**
+ * Scratch buffers for the log intervals of one update, reused across calls (and grown when an
+ * update is larger): scoring runs on every update, and allocating and comparator-sorting two
+ * arrays each time was most of its cost. Typed-array sort is numeric.
+ */
+let scratchLogs = new Float64Array(256);
+let scratchBurst = new Float64Array(256);
+
+function scratch(n: number): { logs: Float64Array; burstLogs: Float64Array } {
+  if (scratchLogs.length < n) {
+    scratchLogs = new Float64Array(n);
+    scratchBurst = new Float64Array(n);
+  }
+  return { logs: scratchLogs, burstLogs: scratchBurst };
 }
 
 /** Linear-interpolated quantile of an ascending array (non-empty). */
-function quantileSorted(xs: readonly number[], q: number): number {
+function quantileSorted(xs: ArrayLike<number>, q: number): number {
   const pos = (xs.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(xs.length - 1, lo + 1);
