@@ -11,6 +11,9 @@ import { flowRoutes } from '../flow/flow-routes';
 import { privacyRoutes } from '../privacy/privacy-routes';
 import { sessionRoutes } from '../sessions/session-routes';
 import { teamRoutes } from '../teams/team-routes';
+import { ApiKeyStore } from '../api-keys/api-key-store';
+import { apiKeyRoutes } from '../api-keys/api-key-routes';
+import { wakatimeRoutes } from '../wakatime/wakatime-routes';
 
 /** Largest JSON body the API reads; bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -65,6 +68,8 @@ export function createApp(ctx: AppContext): express.Express {
   // better-auth reads the raw body itself: mount it before express.json().
   app.all('/api/auth/*splat', nonBrowserClients, authRoutes(ctx.auth, BODY_LIMIT_BYTES));
 
+  // WakaTime's API (API keys, larger bodies) parses its own bodies: before express.json().
+  app.use(wakatimeRoutes(ctx));
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
 
   const api = express.Router();
@@ -83,6 +88,7 @@ export function createApp(ctx: AppContext): express.Express {
   api.use('/sessions', sessionRoutes(ctx));
   api.use('/flow', flowRoutes(ctx));
   api.use('/privacy', privacyRoutes(ctx));
+  api.use('/api-keys', apiKeyRoutes(new ApiKeyStore(ctx.db.pool)));
   app.use('/api', api);
 
   app.use(notFoundHandler);

@@ -13,6 +13,9 @@ export const REDACTED_PATHS = [
   '*.secret',
   'password',
   'token',
+  'api_key',
+  '*.api_key',
+  'req.query.api_key',
 ];
 
 /** The server's structured logger (JSON lines on stdout). */

@@ -6,6 +6,7 @@ import { recomputeUserInsights } from '../insights/insights-store';
 import type { ScheduledJob } from '../jobs/scheduler';
 import { compactDocumentNow } from '../sync/compaction';
 import { refreshTeamMetricsForUser } from '../teams/team-metrics';
+import { expireHeartbeats } from '../wakatime/wakatime-privacy';
 
 /** Sessions past a user's retention setting, found under the job's lock. */
 export interface ExpiredSessions {
@@ -96,7 +97,11 @@ export function retentionJob(
   return {
     name: 'privacy-retention',
     everyMs: 60 * 60_000,
-    run: (client) => findExpiredSessions(client, now()),
+    run: async (client) => {
+      // Raw WakaTime heartbeats age out with the sessions built from them.
+      await expireHeartbeats(client, now());
+      return findExpiredSessions(client, now());
+    },
     afterUnlock: async (expired) => {
       await expireSessions(ctx, expired);
     },
