@@ -139,3 +139,26 @@ export { generateInsights, insightsFromPatterns, INSIGHT_TYPES } from './flow/in
 export type { InsightType, UserInsight } from './flow/insights';
 export { hourOfWeek, isoDate, HOURS_PER_WEEK } from './flow/time-buckets';
 export { median, quantile, sampleConfidence } from './flow/descriptive-stats';
+
+// Daily totals: one definition for the SDK's on-device queries and the server's summaries
+export {
+  dailyTotals,
+  combineDailyTotals,
+  storedTimeMs,
+  type DailyTotals,
+  type DailyTotalsSession,
+  type DailyTotalsFlowPeriod,
+  type SecondsBreakdown,
+  type StoredTime,
+} from './summaries/daily-totals';
+export {
+  dayWindows,
+  localDate,
+  addDaysToDate,
+  fixedZoneOffset,
+  intlZoneOffset,
+  DayRangeError,
+  MAX_DAY_WINDOWS,
+  type DayWindow,
+  type ZoneOffsetAt,
+} from './summaries/day-windows';
