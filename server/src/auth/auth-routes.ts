@@ -41,7 +41,7 @@ export function authRoutes(auth: Auth, bodyLimitBytes: number): RequestHandler {
 }
 
 function rewriteError(status: number, text: string) {
-  let parsed: { code?: string; message?: string } = {};
+  let parsed: { code?: string; message?: string; details?: unknown } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -52,7 +52,9 @@ function rewriteError(status: number, text: string) {
     status === 429
       ? 'Too many attempts: wait and try again'
       : (parsed.message ?? (text.slice(0, 200) || 'Authentication failed'));
-  return errorBody(code, message);
+  // Our own hooks (the password policy) name the bad field in `details`.
+  const details = status === 400 && Array.isArray(parsed.details) ? parsed.details : undefined;
+  return errorBody(code, message, details);
 }
 
 async function readBody(req: ExpressRequest, limit: number): Promise<Buffer> {

@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config/config';
+import { refuseWeakPasswords } from './password-hook';
 
 /** The header the server itself sets to the peer's address (clients cannot forge it). */
 export const CLIENT_IP_HEADER = 'x-mindful-client-ip';
@@ -93,6 +94,8 @@ export function createAuth(pool: pg.Pool, config: Config, secret: string, log: L
       database: { generateId: 'uuid' },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
+    // Common and trivially weak passwords are refused offline (zxcvbn-ts).
+    hooks: { before: refuseWeakPasswords },
     telemetry: { enabled: false },
     logger: {
       level: 'warn',

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/connection-errors';
 import { loggablePath } from '../log/logger';
 
 /** One bad field of a request: where it is and what is wrong with it. */
@@ -109,6 +110,13 @@ function toResponse(error: unknown): {
       status: parserError.status,
       code: 'bad_request',
       message: 'The request body could not be read',
+    };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503,
+      code: 'unavailable',
+      message: 'The database is not answering; retry shortly',
     };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side' };
