@@ -9,6 +9,7 @@ import { heartbeatRoutes } from './heartbeat-routes';
 import { importRoutes } from './import-routes';
 import { ImportStore } from './import-store';
 import { settingsRoutes } from './settings-routes';
+import { summaryRoutes } from './summary-routes';
 
 /** Largest heartbeat request body: a full bulk of long heartbeats fits, a flood does not. */
 export const WAKATIME_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -32,6 +33,7 @@ export function wakatimeRoutes(ctx: AppContext, options: WakatimeOptions = {}): 
   v1.use(requireKeyOrUser(ctx.auth, keys, options.rateLimit));
   v1.use(express.json({ limit: WAKATIME_BODY_LIMIT_BYTES }));
   v1.use(heartbeatRoutes(ctx, ingest));
+  v1.use(summaryRoutes(ctx));
   v1.use((req, res) => {
     res
       .status(404)
