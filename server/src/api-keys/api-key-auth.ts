@@ -12,8 +12,11 @@ export interface ApiKeyRateLimit {
   perSecond: number;
 }
 
-/** wakatime-cli sends a bulk at most every few seconds; imports and scripts get headroom. */
-export const DEFAULT_API_KEY_RATE_LIMIT: ApiKeyRateLimit = { burst: 120, perSecond: 2 };
+/**
+ * wakatime-cli sends a bulk every few seconds, more when it empties its offline
+ * queue (bulks of 25 back to back): 300 at once, then 10 a second.
+ */
+export const DEFAULT_API_KEY_RATE_LIMIT: ApiKeyRateLimit = { burst: 300, perSecond: 10 };
 
 const MAX_BUCKETS = 50_000;
 

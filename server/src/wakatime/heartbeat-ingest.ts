@@ -1,4 +1,4 @@
-import type { SessionEntry } from '@mindful/shared';
+import type { SessionEntry, UserDoc } from '@mindful/shared';
 import type { AppContext } from '../context';
 import { lockKey } from '../jobs/advisory-lock';
 import type { Heartbeat } from './heartbeat-input';
@@ -20,6 +20,25 @@ export interface IngestOutcome {
 }
 
 const withoutStamp = (s: SessionEntry) => JSON.stringify({ ...s, updated_at: '' });
+
+/**
+ * The valid sessions of the document overlapping [fromMs, toMs]. Raw entries
+ * are screened by their times first, so only the few nearby ones are
+ * validated: a long history does not make every ingest slower.
+ */
+function nearbySessions(doc: UserDoc, fromMs: number, toMs: number, now: Date): SessionEntry[] {
+  const found: SessionEntry[] = [];
+  for (const [id, raw] of doc.sessions.entries()) {
+    const times = raw as { start_time?: unknown; end_time?: unknown } | null;
+    if (typeof times?.start_time !== 'string') continue;
+    const start = Date.parse(times.start_time);
+    const end = typeof times.end_time === 'string' ? Date.parse(times.end_time) : now.getTime();
+    if (!(start <= toMs && end >= fromMs)) continue;
+    const entry = doc.getSession(id);
+    if (entry) found.push(entry);
+  }
+  return found;
+}
 
 /**
  * Heartbeats in, coding sessions out: new heartbeats are stored (duplicates
@@ -93,7 +112,7 @@ export class HeartbeatIngest {
     }
     const points = await loadPoints(pool, this.ctx.cipher, userId, lo, hi);
     const sessionsChanged = await this.ctx.registry.write(userId, (doc) => {
-      const existing = doc.readSessions().entries;
+      const existing = nearbySessions(doc, lo - idleTimeoutMs, hi + idleTimeoutMs, now);
       const keystrokeCovered = existing
         .filter((s) => s.source !== 'wakatime')
         .map((s) => ({
