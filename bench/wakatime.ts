@@ -76,7 +76,7 @@ export async function benchWakatime(): Promise<void> {
     for (let i = 0; i < rows.length; i += BULK)
       await send(server.url, apiKey, rows.slice(i, i + BULK));
     const apiS = Number(process.hrtime.bigint() - started) / 1e9;
-    await server.ctx.registry.reconcileNow(apiUser!.id);
+    await server.ctx.projection.reconcileNow(apiUser!.id);
     const { rows: stored } = await pool.query<{ n: string; s: string }>(
       `SELECT (SELECT count(*) FROM wakatime_heartbeats WHERE user_id = $1) AS n,
               (SELECT count(*) FROM coding_sessions WHERE user_id = $1) AS s`,

@@ -61,3 +61,6 @@ export {
   type WebsocketSyncOptions,
 } from './sync/websocket-sync';
 export { patternsAndInsights, toHistoryEntries } from './query/patterns-from-replica';
+export type { RangeQueries, LiveRangeQueries } from './query/replica-queries';
+export type { TimeRange, DayRange, FlowPeriodRecord } from './query/range-queries';
+export { InvalidQueryError } from './query/invalid-query-error';

@@ -12,11 +12,17 @@ import type { ActivityEvent, StartSessionOptions } from './capture/session-captu
 import { SessionCapture } from './capture/session-capture';
 import { checkClientOptions, resolveWebSocket, type MindfulClientOptions } from './client-options';
 import { systemClock, type Clock } from './clock';
-import { loadPersistedDoc, persistDocUpdates } from './doc/doc-persistence';
+import { compactPersistedDoc, loadPersistedDoc, persistDocUpdates } from './doc/doc-persistence';
 import { Materializer, type RejectedEntry } from './doc/materializer';
 import { ClientClosedError, ReplicaOwnerMismatchError } from './errors';
 import { TypedEmitter } from './events/typed-emitter';
 import { patternsAndInsights } from './query/patterns-from-replica';
+import {
+  liveRangeQueries,
+  rangeQueries,
+  type LiveRangeQueries,
+  type RangeQueries,
+} from './query/replica-queries';
 import { openPgliteReplicaStore } from './replica/pglite-replica-store';
 import { acquireReplicaLock, type ReplicaLock } from './replica/replica-lock';
 import type {
@@ -51,8 +57,12 @@ export interface MindfulClientEvents extends Record<string, unknown> {
 /** An unsubscribe function of a live query. */
 export type Unsubscribe = () => Promise<void>;
 
-/** Live queries: each calls back now and whenever the replica changes (local capture or sync). */
-export interface LiveQueries {
+/**
+ * Live queries: each calls back now and whenever the replica changes (local capture or sync). The
+ * range queries (sessions, flow periods, daily totals, heatmap, settings) call back only when
+ * their result changed.
+ */
+export interface LiveQueries extends LiveRangeQueries {
   history(onChange: (page: HistoryPage) => void, query?: HistoryQuery): Promise<Unsubscribe>;
   currentFlow(onChange: (flow: CurrentFlow) => void): Promise<Unsubscribe>;
   patterns(
@@ -77,6 +87,8 @@ export class MindfulClient {
   readonly events = new TypedEmitter<MindfulClientEvents>();
   /** Live queries over the replica. */
   readonly live: LiveQueries;
+  /** Range queries over the replica: sessions, flow periods, daily totals, focus heatmap. */
+  readonly query: RangeQueries;
   private ydocRef: Y.Doc;
   private userDocRef: UserDoc;
   private gen: number;
@@ -118,7 +130,25 @@ export class MindfulClient {
       doc: () => this.userDocRef,
       onFlow: (sessionId, result) => this.events.emit('flow', { sessionId, result }),
     });
+    const queryContext = {
+      allSessions: () => {
+        this.ensureOpen('query the replica');
+        return this.store.allSessions();
+      },
+      onSessionsChanged: (listener: () => void) => this.store.liveSessionsChanged(listener),
+      onWiped: (listener: () => void) => this.events.on('wiped', listener),
+      onError: (error: unknown) => this.events.emit('error', error),
+      doc: () => this.userDocRef,
+      utcOffsetMinutes: () => this.options.utcOffsetMinutes,
+    };
+    this.query = rangeQueries(queryContext);
+    const liveRanges = liveRangeQueries(queryContext);
     this.live = {
+      sessions: (onChange, range) => this.track(() => liveRanges.sessions(onChange, range)),
+      flowPeriods: (onChange, range) => this.track(() => liveRanges.flowPeriods(onChange, range)),
+      dailyTotals: (onChange, range) => this.track(() => liveRanges.dailyTotals(onChange, range)),
+      focusHeatmap: (onChange, zone) => this.track(() => liveRanges.focusHeatmap(onChange, zone)),
+      settings: (onChange) => this.track(() => liveRanges.settings(onChange)),
       history: (onChange, query = {}) => this.track(() => this.store.liveHistory(query, onChange)),
       currentFlow: (onChange) => this.track(() => this.store.liveCurrentFlow(onChange)),
       patterns: (onChange) =>
@@ -255,14 +285,21 @@ export class MindfulClient {
 
   /**
    * Deletes sessions older than the user's `retention_days` from the document
-   * (so from every replica and the server), offline too. Runs at open and hourly.
+   * (so from every replica and the server), offline too, with everything this device
+   * kept of them: their rows, raw activity, and their content in the stored update log.
+   * Runs at open and hourly.
    * @returns how many sessions were deleted.
    */
   async applyRetention(): Promise<number> {
     this.ensureOpen('apply retention');
     const doc = this.userDocRef;
     const expired = expiredSessionIds(doc, doc.settings.retention_days, this.options.clock());
-    if (expired.length > 0) doc.deleteSessions(expired);
+    if (expired.length > 0) {
+      doc.deleteSessions(expired);
+      // The stored update log still holds what the expired sessions said: fold it into the
+      // current state, which keeps only their tombstones.
+      compactPersistedDoc(this.ydocRef, this.store, this.gen, this.queue);
+    }
     await this.queue.idle();
     return expired.length;
   }

@@ -12,12 +12,17 @@ import { migrate } from './db/migrate';
 import { createApp } from './http/app';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
-import { UserBaselines } from './sessions/user-baseline';
-import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
-import { startSync, type SyncOptions } from './sync/sync-service';
+import { insightsJob } from './insights/insights-job';
 import { schedulePrivacyJobs } from './privacy/privacy-jobs';
+import { followProjectedSettings } from './privacy/privacy-projection';
+import { Projection, type ProjectionOptions } from './projection/projection';
+import { UserBaselines } from './sessions/user-baseline';
+import { compactionJob } from './sync/compaction';
+import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
+import { PgDocumentLog } from './sync/pg-document-log';
+import { startSync, type SyncOptions } from './sync/sync-service';
 import { scheduleTeamJobs } from './teams/team-jobs';
-import { refreshTeamMetricsForUser } from './teams/team-metrics';
+import { followReconciledRows } from './teams/team-projection';
 
 /** A server that is listening, and how to stop it. */
 export interface RunningServer {
@@ -34,8 +39,14 @@ export interface StartOptions {
   log: Logger;
   /** A store opened by the caller (tests); it is migrated but not closed on shutdown. */
   database?: Database;
-  /** Sync tuning (tests shorten timers and limits). */
-  sync?: SyncOptions & { registry?: RegistryOptions };
+  /** Sync and projection tuning (tests shorten timers and limits). */
+  sync?: SyncOptions & {
+    registry?: RegistryOptions & ProjectionOptions;
+    /** Run the scheduled jobs (compaction, insights, catch-up); off in tests, which run them directly. */
+    scheduleJobs?: boolean;
+    /** How often documents left unreconciled by a crash are looked for (also once at start; with the jobs). */
+    catchUpEveryMs?: number;
+  };
 }
 
 /** How long shutdown waits for in-flight requests before cutting connections. */
@@ -60,6 +71,9 @@ export async function startServer({
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
+  const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
+  const documentLog = new PgDocumentLog(db.pool, cipher);
+  const registry = new DocumentRegistry(documentLog, log, { idleUnloadMs });
   const ctx: AppContext = {
     config,
     db,
@@ -67,21 +81,29 @@ export async function startServer({
     auth: createAuth(db.pool, config, secrets.authSecret, log),
     cipher,
     jobs: new JobScheduler(db.pool, log),
-    registry: new DocumentRegistry(db.pool, cipher, log, sync?.registry),
+    documentLog,
+    registry,
+    projection: new Projection(registry, db.pool, cipher, log, projectionOptions),
     baselines: new UserBaselines(db.pool, cipher),
   };
   attachSessionCache(ctx.auth, config.authSessionCacheMs);
-  // Team aggregates follow each reconciled change of a consenting member.
-  ctx.registry.onReconciled((client, userId, changedDates) =>
-    refreshTeamMetricsForUser(client, userId, changedDates),
-  );
+  // The features that follow the projected rows subscribe in their own folders.
+  followProjectedSettings(ctx.projection);
+  followReconciledRows(ctx.projection);
   // Tests drive the jobs directly; a timer would race their assertions.
+  const scheduleJobs = sync?.scheduleJobs ?? config.env !== 'test';
   if (config.env !== 'test') {
     scheduleTeamJobs(ctx);
     schedulePrivacyJobs(ctx);
   }
+  if (scheduleJobs) {
+    ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
+    ctx.jobs.add(insightsJob());
+    // Catch up on reconciliation a crash left behind, now and then periodically.
+    ctx.projection.startCatchingUp(sync?.catchUpEveryMs ?? 5 * 60_000);
+  }
   const httpServer = http.createServer(createApp(ctx));
-  const syncService = startSync(ctx, httpServer, { scheduleJobs: config.env !== 'test', ...sync });
+  const syncService = startSync(ctx, documentLog, httpServer, sync);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -93,7 +115,11 @@ export async function startServer({
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      await ctx.projection.stopCatchingUp();
       await syncService.close();
+      // Lets the projection reconcile what is pending, then closes every document.
+      await ctx.registry.close();
+      ctx.projection.detach();
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);

@@ -29,10 +29,10 @@ describeEachStore('WakaTime heartbeats', (store) => {
   const logs = new LogCapture();
 
   beforeAll(async () => {
-    const config = testConfig({ LOG_LEVEL: 'info' });
+    const config = testConfig({ LOG_LEVEL: 'debug' });
     server = await startServer({
       config,
-      log: createLogger('info', logs.sink),
+      log: createLogger('debug', logs.sink),
       database: store(),
       sync: { registry: { reconcileDebounceMs: 20 } },
     });
@@ -81,7 +81,7 @@ describeEachStore('WakaTime heartbeats', (store) => {
       language_breakdown: { TypeScript: 24 * 60_000 },
       files_modified: 4,
     });
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     const logged = await count(
       `SELECT count(*) AS n FROM crdt_updates WHERE doc_name = 'user:' || $1`,
     );
@@ -93,7 +93,7 @@ describeEachStore('WakaTime heartbeats', (store) => {
     expect(again.responses.map(([, s]) => s)).toEqual(Array(25).fill(201));
     expect(await heartbeatCount()).toBe(25);
     expect(await docSessions()).toEqual(sessions);
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     expect(
       await count(`SELECT count(*) AS n FROM crdt_updates WHERE doc_name = 'user:' || $1`),
     ).toBe(logged);
@@ -223,7 +223,9 @@ describeEachStore('WakaTime heartbeats', (store) => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; details: unknown } };
     expect(body.error.code).toBe('too_many_heartbeats');
-    expect(body.error.details).toEqual({ max: 1000, received: 10_000 });
+    expect(body.error.details).toEqual([
+      { field: '(body)', message: '10000 heartbeats; at most 1000' },
+    ]);
     const nan = await sendBulk(server.url, key, '[{"entity":"f","time":NaN}]');
     expect(nan.status).toBe(400);
     expect(((await nan.json()) as { error: { code: string } }).error.code).toBe('invalid_json');

@@ -5,6 +5,7 @@ import {
   DayRangeError,
   dayWindows,
   fixedZoneOffset,
+  hourOfWeekFlowSeconds,
   intlZoneOffset,
   localDate,
   type DailyTotalsSession,
@@ -279,5 +280,24 @@ describe('combineDailyTotals', () => {
     });
     expect(week.focus_score).toBeCloseTo(0.25, 10);
     expect(combineDailyTotals([])).toBeNull();
+  });
+});
+
+describe('hourOfWeekFlowSeconds', () => {
+  it('splits flow periods over local hours of the week', () => {
+    // Monday 2026-11-23 09:30–11:15 UTC, seen from UTC and from Tokyo (+9).
+    const s = session({
+      start: at('2026-11-23', 9),
+      end: at('2026-11-23', 12),
+      flow_state_periods: [
+        { start_time: iso(at('2026-11-23', 9, 30)), end_time: iso(at('2026-11-23', 11, 15)) },
+      ],
+    });
+    const cells = hourOfWeekFlowSeconds([s], utc);
+    expect(cells).toHaveLength(168);
+    expect([cells[24 + 9], cells[24 + 10], cells[24 + 11]]).toEqual([1800, 3600, 900]);
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(105 * 60);
+    const tokyo = hourOfWeekFlowSeconds([s], intlZoneOffset('Asia/Tokyo'));
+    expect(tokyo[24 + 18]).toBe(1800);
   });
 });

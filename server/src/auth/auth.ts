@@ -2,19 +2,12 @@ import { betterAuth } from 'better-auth';
 import { bearer } from 'better-auth/plugins';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { ianaTimeZone } from '@mindful/shared';
 import type { Config } from '../config/config';
 import { refuseWeakPasswords } from './password-hook';
 
 /** The header the server itself sets to the peer's address (clients cannot forge it). */
 export const CLIENT_IP_HEADER = 'x-mindful-client-ip';
-
-const timezoneSchema = z
-  .string()
-  .max(50)
-  .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', {
-    message: 'must be an IANA time zone such as Europe/Berlin',
-  });
 
 /**
  * better-auth on the central store. The seed's `users` table is its user model
@@ -47,7 +40,7 @@ export function createAuth(pool: pg.Pool, config: Config, secret: string, log: L
           input: true,
           required: false,
           defaultValue: 'UTC',
-          validator: { input: timezoneSchema },
+          validator: { input: ianaTimeZone },
         },
       },
     },

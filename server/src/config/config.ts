@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_LIMITS_ENV, userLimitsFrom, type UserLimits } from './user-limits';
 
 /** Subscription tiers, lowest first. */
 export const SUBSCRIPTION_TIERS = ['free', 'premium', 'team'] as const;
@@ -45,6 +46,9 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ...USER_LIMITS_ENV,
+  TEAM_INVITE_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(30),
+  TEAM_INVITE_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(3600),
 });
 
 /** Everything the server reads from its environment, validated. */
@@ -68,6 +72,10 @@ export interface Config {
   authSessionCacheMs: number;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Per-user caps (`user-limits.ts`). */
+  limits: UserLimits;
+  /** Team invitations one user may send per window (counted in the database). */
+  teamInviteRateLimit: { max: number; windowSeconds: number };
 }
 
 /**
@@ -117,5 +125,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     authRateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_S },
     authSessionCacheMs: e.AUTH_SESSION_CACHE_MS,
     metricsToken: e.METRICS_TOKEN,
+    limits: userLimitsFrom(e),
+    teamInviteRateLimit: {
+      max: e.TEAM_INVITE_RATE_LIMIT_MAX,
+      windowSeconds: e.TEAM_INVITE_RATE_LIMIT_WINDOW_S,
+    },
   };
 }

@@ -9,7 +9,8 @@ import { PURGE_SCOPES, purgeUser } from './purge';
 import { mirrorPrivacySettings } from './settings-mirror';
 import { streamUserExport } from './user-export';
 
-const purgeQuerySchema = z.object({ scope: z.enum(PURGE_SCOPES).default('all') }).strict();
+/** `DELETE /api/privacy/purge?scope=`. */
+export const purgeQuerySchema = z.object({ scope: z.enum(PURGE_SCOPES).default('all') }).strict();
 
 /**
  * `/api/privacy/*`: the user's settings (kept in their document, so every

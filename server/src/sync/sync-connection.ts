@@ -4,10 +4,15 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { fromNodeHeaders } from 'better-auth/node';
-import { userIdOfDocName } from '@mindful/shared';
+import {
+  SYNC_CLOSE as CloseCodes,
+  generationReason,
+  SYNC_PATH_PREFIX,
+  userIdOfDocName,
+  type SyncClose,
+} from '@mindful/shared';
 import type { Auth } from '../auth/auth';
 import { userFromHeaders, userFromToken, type AuthenticatedUser } from '../auth/current-user';
-import { CloseCodes, generationReason, type CloseCode } from './close-codes';
 import type { DocumentRegistry } from './document-registry';
 import type { DocumentPeer, LiveDocument } from './live-document';
 import {
@@ -147,7 +152,7 @@ export class SyncConnection implements DocumentPeer {
     });
   }
 
-  close(code: CloseCode, reason?: string): void {
+  close(code: SyncClose, reason?: string): void {
     if (this.closed) return;
     this.closed = true;
     this.deps.registry.metrics.countClose(code.code);
@@ -161,7 +166,7 @@ export class SyncConnection implements DocumentPeer {
     const { registry } = this.deps;
     let docName: string;
     try {
-      docName = decodeURIComponent(url.pathname.slice('/sync/'.length));
+      docName = decodeURIComponent(url.pathname.slice(SYNC_PATH_PREFIX.length));
     } catch {
       this.close(CloseCodes.forbidden);
       return;
@@ -172,9 +177,9 @@ export class SyncConnection implements DocumentPeer {
     if (!user) {
       // A purged account's token no longer works, yet its offline replicas must
       // still learn to wipe: a tombstone answers 4410 even without credentials.
-      const current = await registry.updateLog.currentGeneration(docName);
+      const current = await registry.currentGeneration(docName);
       if (current !== null && generation < current && userIdOfDocName(docName) !== null) {
-        this.close(CloseCodes.generationGone, generationReason(current));
+        this.close(CloseCodes.generationMoved, generationReason(current));
       } else {
         this.close(CloseCodes.unauthorized);
       }
@@ -184,9 +189,9 @@ export class SyncConnection implements DocumentPeer {
       this.close(CloseCodes.forbidden);
       return;
     }
-    const current = await registry.updateLog.currentGeneration(docName);
+    const current = await registry.currentGeneration(docName);
     if (current !== null && generation < current) {
-      this.close(CloseCodes.generationGone, generationReason(current));
+      this.close(CloseCodes.generationMoved, generationReason(current));
       return;
     }
     if (this.closed) return;
@@ -200,11 +205,10 @@ export class SyncConnection implements DocumentPeer {
       // A purge may have committed between the check above and the load: the
       // loaded generation is authoritative, and old state must not enter it.
       if (generation < doc.generation) {
-        this.close(CloseCodes.generationGone, generationReason(doc.generation));
+        this.close(CloseCodes.generationMoved, generationReason(doc.generation));
         return;
       }
-      if (this.closed || doc.dead) return;
-      doc.peers.add(this);
+      if (this.closed || !doc.attach(this)) return;
       this.doc = doc;
     } finally {
       registry.release(doc);
@@ -303,7 +307,7 @@ export class SyncConnection implements DocumentPeer {
     this.reject(CloseCodes.malformedMessage);
   }
 
-  private reject(code: CloseCode, reason?: string): void {
+  private reject(code: SyncClose, reason?: string): void {
     this.deps.registry.metrics.messagesRejected++;
     this.close(code, reason);
   }

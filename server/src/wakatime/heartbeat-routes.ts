@@ -48,7 +48,12 @@ export function heartbeatRoutes(
         400,
         'too_many_heartbeats',
         `A bulk holds at most ${HEARTBEAT_LIMITS.maxBulk} heartbeats; this one has ${body.length}. Nothing was stored.`,
-        { max: HEARTBEAT_LIMITS.maxBulk, received: body.length },
+        [
+          {
+            field: '(body)',
+            message: `${body.length} heartbeats; at most ${HEARTBEAT_LIMITS.maxBulk}`,
+          },
+        ],
       );
     }
     const now = Date.now();

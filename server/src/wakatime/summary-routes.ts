@@ -52,12 +52,14 @@ const statsQuerySchema = z.object({
  * definitions (the dashboard's) over the stored sessions, so every client
  * sees the same figures.
  */
-export function summaryRoutes(ctx: Pick<AppContext, 'db' | 'cipher' | 'registry'>): express.Router {
+export function summaryRoutes(
+  ctx: Pick<AppContext, 'db' | 'cipher' | 'projection'>,
+): express.Router {
   const router = express.Router();
 
   const totals = async (userId: string, windows: DayWindow[], project: string | undefined) => {
     // Heartbeats just sent are reconciled before they are read.
-    await ctx.registry.reconcileNow(userId);
+    await ctx.projection.reconcileNow(userId);
     const first = windows[0]!;
     const last = windows[windows.length - 1]!;
     let sessions: DailyTotalsSession[] = await sessionsBetween(

@@ -1,4 +1,5 @@
 import express from 'express';
+import type { ApiDocs } from '../openapi/api-docs';
 import { requireKeyOrUser, type ApiKeyRateLimit } from '../api-keys/api-key-auth';
 import { ApiKeyStore } from '../api-keys/api-key-store';
 import type { AppContext } from '../context';
@@ -10,6 +11,7 @@ import { importRoutes } from './import-routes';
 import { ImportStore } from './import-store';
 import { settingsRoutes } from './settings-routes';
 import { summaryRoutes } from './summary-routes';
+import { wakatimeOwnDocs, wakatimeV1Docs } from './wakatime-route-docs';
 
 /** Largest heartbeat request body: a full bulk of long heartbeats fits, a flood does not. */
 export const WAKATIME_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -56,4 +58,13 @@ export function wakatimeRoutes(ctx: AppContext, options: WakatimeOptions = {}): 
   own.use('/settings', settingsRoutes(ctx));
   router.use('/api/wakatime', own);
   return router;
+}
+
+/** Mounts the WakaTime routes on the app and registers their documentation. */
+export function mountWakatime(app: express.Express, ctx: AppContext, docs: ApiDocs): void {
+  app.use(wakatimeRoutes(ctx));
+  for (const prefix of WAKATIME_BASE_PATHS) {
+    docs.register({ prefix, tag: 'WakaTime', auth: 'user', docs: wakatimeV1Docs });
+  }
+  docs.register({ prefix: '/api/wakatime', tag: 'WakaTime', auth: 'user', docs: wakatimeOwnDocs });
 }

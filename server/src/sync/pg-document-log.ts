@@ -1,70 +1,22 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type pg from 'pg';
 import type { FieldCipher } from '../privacy/cipher';
-import { placeOf } from '../privacy/cipher';
-
-/** The document's generation moved on while we were writing to it (a purge). */
-export class GenerationMovedError extends Error {
-  constructor(
-    readonly docName: string,
-    readonly expected: number,
-    readonly current: number | null,
-  ) {
-    super(`Document ${docName} is at generation ${current ?? '(deleted)'}, not ${expected}`);
-    this.name = 'GenerationMovedError';
-  }
-}
-
-/** Anything `pg` can run a query on: a pool or one client. */
-export type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
-
-/** One stored entry of the log, decrypted. */
-export interface LoggedUpdate {
-  id: string;
-  kind: 'update' | 'snapshot';
-  update: Uint8Array;
-}
+import { compactDocumentNow } from './compaction';
+import {
+  GenerationMovedError,
+  type DocumentLog,
+  type LoadedLog,
+  type LoggedUpdate,
+} from './document-log';
+import { maxId } from './log-ids';
+import { DOC_UPDATES_CHANNEL, subjectHash, updatePlace } from './log-places';
 
 /**
- * The channel on which instances sharing one PostgreSQL announce log changes.
- * Payload: `<doc_name>|<generation>|<id>|<instance>` (a name and numbers
- * only, never user data): an appended entry and the instance that appended
- * it, or with id and instance 0 a new generation (a purge).
- */
-export const DOC_UPDATES_CHANNEL = 'mindful_doc_updates';
-
-/** Compares two log ids (bigint as decimal text). */
-export function compareIds(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/** The larger of two log ids. */
-export function maxId(a: string, b: string): string {
-  return compareIds(a, b) >= 0 ? a : b;
-}
-
-/** SHA-256 hex of a document name: the subject of its purge tombstone. */
-export function subjectHash(docName: string): string {
-  return createHash('sha256').update(docName).digest('hex');
-}
-
-/**
- * Associated data of a logged update: the document and its generation, so a
- * payload copied to another document or replayed into a later generation
- * fails to decrypt.
- */
-export function updatePlace(docName: string, generation: number): string {
-  return placeOf('crdt_updates', 'payload', `${docName}#${generation}`);
-}
-
-/**
- * The durable half of the replication channel: `crdt_documents` (one row per
+ * The {@link DocumentLog} in PostgreSQL or PGlite: `crdt_documents` (one row per
  * user document, with its generation) and `crdt_updates` (encrypted updates and
  * snapshots, appended before anything is acknowledged or broadcast).
  */
-export class UpdateLog {
+export class PgDocumentLog implements DocumentLog {
   /** Tags this instance's notifications, so it can ignore its own appends. */
   readonly instanceId = String(randomInt(1, 2 ** 47));
 
@@ -99,8 +51,8 @@ export class UpdateLog {
    * The generation a replica must hold to connect: the document's, or for a
    * document that no longer exists, its tombstone's. Null when neither exists.
    */
-  async currentGeneration(docName: string, db: Queryable = this.pool): Promise<number | null> {
-    const { rows } = await db.query<{ generation: number | null }>(
+  async currentGeneration(docName: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ generation: number | null }>(
       `SELECT GREATEST(
          (SELECT generation FROM crdt_documents WHERE doc_name = $1),
          (SELECT generation FROM purge_tombstones WHERE subject_hash = $2)) AS generation`,
@@ -118,10 +70,13 @@ export class UpdateLog {
   async load(
     docName: string,
     generation: number,
-    db: Queryable = this.pool,
     { afterId = '0', ids = [] }: { afterId?: string; ids?: string[] } = {},
-  ): Promise<{ updates: LoggedUpdate[]; skipped: number; lastId: string }> {
-    const { rows } = await db.query<{ id: string; kind: 'update' | 'snapshot'; payload: string }>(
+  ): Promise<LoadedLog> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      kind: 'update' | 'snapshot';
+      payload: string;
+    }>(
       `SELECT id::text AS id, kind, payload FROM crdt_updates
        WHERE doc_name = $1 AND generation = $2 AND (id > $3::bigint OR id = ANY($4::bigint[]))
        ORDER BY id`,
@@ -178,30 +133,8 @@ export class UpdateLog {
     return id;
   }
 
-  /** The newest log id of the document (what its in-memory state covers once loaded). */
-  async lastId(docName: string, generation: number): Promise<string> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT COALESCE(MAX(id), 0)::text AS id FROM crdt_updates WHERE doc_name = $1 AND generation = $2`,
-      [docName, generation],
-    );
-    return rows[0]?.id ?? '0';
-  }
-
-  /** Documents whose log holds updates newer than their last reconciliation. */
-  async unreconciled(limit: number): Promise<{ docName: string; userId: string }[]> {
-    const { rows } = await this.pool.query<{ doc_name: string; user_id: string }>(
-      `SELECT d.doc_name, d.user_id::text AS user_id FROM crdt_documents d
-       WHERE EXISTS (SELECT 1 FROM crdt_updates u
-                     WHERE u.doc_name = d.doc_name AND u.generation = d.generation
-                       AND u.id > d.reconciled_update_id)
-       LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => ({ docName: row.doc_name, userId: row.user_id }));
-  }
-
-  /** Seals a snapshot for storage (compaction writes it in its own transaction). */
-  sealSnapshot(docName: string, generation: number, update: Uint8Array): string {
-    return this.cipher.encrypt(update, updatePlace(docName, generation));
+  /** Compacts the document's current generation now, whatever its entry count. */
+  compact(docName: string): Promise<number> {
+    return compactDocumentNow(this.pool, this.cipher, docName);
   }
 }

@@ -1,0 +1,121 @@
+import type { DailyTotals, PrivacySettings, UserDoc } from '@mindful/shared';
+import type { SessionRecord } from '../replica/replica-records';
+import { liveDerived } from './live-derived';
+import {
+  dailyTotalsInRange,
+  flowPeriodsInRange,
+  focusHeatmap,
+  sessionsInRange,
+  type DayRange,
+  type FlowPeriodRecord,
+  type TimeRange,
+} from './range-queries';
+
+/** What the range queries need from the client (kept narrow so they stay testable on their own). */
+export interface ReplicaQueryContext {
+  allSessions(): Promise<SessionRecord[]>;
+  onSessionsChanged(listener: () => void): Promise<() => Promise<void>>;
+  onWiped(listener: () => void): () => void;
+  onError(error: unknown): void;
+  /** The current document (a wipe replaces it). */
+  doc(): UserDoc;
+  /** The client's configured offset, undefined for this machine's zone. */
+  utcOffsetMinutes(): number | undefined;
+}
+
+/** One-shot range queries over the replica (they work offline). */
+export interface RangeQueries {
+  /** Sessions overlapping a time range, oldest first. */
+  sessions(range: TimeRange): Promise<SessionRecord[]>;
+  /** Closed flow periods overlapping a time range, oldest first. */
+  flowPeriods(range: TimeRange): Promise<FlowPeriodRecord[]>;
+  /** Daily totals of local days (the shared definitions, as the server's summaries). */
+  dailyTotals(range: DayRange): Promise<DailyTotals[]>;
+  /** Flow seconds per local hour of the week (0 = Sunday 00:00) over all sessions. */
+  focusHeatmap(timeZone?: string): Promise<number[]>;
+}
+
+/** The live twins of {@link RangeQueries}, plus the privacy settings. */
+export interface LiveRangeQueries {
+  sessions(
+    onChange: (sessions: SessionRecord[]) => void,
+    range: TimeRange,
+  ): Promise<() => Promise<void>>;
+  flowPeriods(
+    onChange: (periods: FlowPeriodRecord[]) => void,
+    range: TimeRange,
+  ): Promise<() => Promise<void>>;
+  dailyTotals(
+    onChange: (days: DailyTotals[]) => void,
+    range: DayRange,
+  ): Promise<() => Promise<void>>;
+  focusHeatmap(
+    onChange: (cells: number[]) => void,
+    timeZone?: string,
+  ): Promise<() => Promise<void>>;
+  /** The privacy settings now and after every change (from any replica); survives a wipe. */
+  settings(onChange: (settings: PrivacySettings) => void): Promise<() => Promise<void>>;
+}
+
+/** Builds the one-shot range queries. */
+export function rangeQueries(ctx: ReplicaQueryContext): RangeQueries {
+  return {
+    sessions: async (range) => sessionsInRange(await ctx.allSessions(), range),
+    flowPeriods: async (range) => flowPeriodsInRange(await ctx.allSessions(), range),
+    dailyTotals: async (range) =>
+      dailyTotalsInRange(await ctx.allSessions(), range, ctx.utcOffsetMinutes()),
+    focusHeatmap: async (timeZone) =>
+      focusHeatmap(await ctx.allSessions(), timeZone, ctx.utcOffsetMinutes()),
+  };
+}
+
+/** Builds the live range queries; each reports only results that changed. */
+export function liveRangeQueries(ctx: ReplicaQueryContext): LiveRangeQueries {
+  const once = rangeQueries(ctx);
+  const derived = <T>(compute: () => Promise<T>, onChange: (value: T) => void) =>
+    liveDerived(
+      {
+        onSessionsChanged: ctx.onSessionsChanged,
+        onWiped: ctx.onWiped,
+        onError: ctx.onError,
+        compute,
+      },
+      onChange,
+    );
+  return {
+    sessions: (onChange, range) => derived(() => once.sessions(range), onChange),
+    flowPeriods: (onChange, range) => derived(() => once.flowPeriods(range), onChange),
+    dailyTotals: (onChange, range) => derived(() => once.dailyTotals(range), onChange),
+    focusHeatmap: (onChange, timeZone) => derived(() => once.focusHeatmap(timeZone), onChange),
+    settings: (onChange) => Promise.resolve(liveSettings(ctx, onChange)),
+  };
+}
+
+function liveSettings(
+  ctx: ReplicaQueryContext,
+  onChange: (settings: PrivacySettings) => void,
+): () => Promise<void> {
+  let last = '';
+  const report = () => {
+    const settings = ctx.doc().settings;
+    const print = JSON.stringify(settings);
+    if (print === last) return;
+    last = print;
+    onChange(settings);
+  };
+  let map = ctx.doc().settingsMap;
+  map.observe(report);
+  const offWiped = ctx.onWiped(() => {
+    // A wipe swaps in a fresh document: follow it.
+    map.unobserve(report);
+    map = ctx.doc().settingsMap;
+    map.observe(report);
+    report();
+  });
+  report();
+  return () => {
+    map.unobserve(report);
+    offWiped();
+    return Promise.resolve();
+  };
+}
