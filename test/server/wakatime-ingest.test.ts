@@ -159,6 +159,15 @@ describeEachStore('WakaTime heartbeats', (store) => {
 
     const hb = cliBulk(utcSeconds(2026, 3, 5, 9), 2);
     expect((await sendBulk(server.url, created.key, hb)).status).toBe(202);
+    // A second instance on the same store: revocation holds there at once too.
+    const second = await startServer({
+      config: testConfig(),
+      log: createLogger('silent'),
+      database: store(),
+    });
+    const statusbar = (url: string) =>
+      fetch(`${url}/api/v1/users/current/statusbar/today`, { headers: cliHeaders(created.key) });
+    expect((await statusbar(second.url)).status).toBe(200);
     const other = await signUp(server.url);
     const foreign = await authedFetch(server.url, other.token, `/api/api-keys/${created.id}`, {
       method: 'DELETE',
@@ -170,6 +179,8 @@ describeEachStore('WakaTime heartbeats', (store) => {
     expect(revoke.status).toBe(204);
     const refused = await sendBulk(server.url, created.key, hb);
     expect(refused.status).toBe(401);
+    expect((await statusbar(second.url)).status).toBe(401);
+    await second.close();
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WakaTimeClient } from 'wakatime-client';
 import { dailyTotals, dayWindows, fixedZoneOffset, type DailyTotalsSession } from '@mindful/shared';
-import type { RunningServer } from '@mindful/server';
+import { retentionJob, type RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
 import { startSyncServer } from './sync-helpers';
@@ -220,5 +220,33 @@ describeEachStore('WakaTime reads', (store) => {
       async (doc) => doc.userDoc.readSessions().entries.length,
     );
     expect(inDoc).toBe(0);
+  });
+
+  it('retention deletes old heartbeats together with the sessions built from them', async () => {
+    const keeper = await signUp(server.url);
+    await authedFetch(server.url, keeper.token, '/api/privacy/settings', {
+      method: 'PUT',
+      body: { retention_days: 30 },
+    });
+    const keeperKey = (await createKey(server, keeper)).key;
+    const now = Date.now() / 1000;
+    const old = Math.floor(now / 86400 - 60) * 86400 + 9 * 3600;
+    const recent = Math.floor(now / 86400 - 2) * 86400 + 9 * 3600;
+    await sendBulk(server.url, keeperKey, [...cliBulk(old, 5, 60), ...cliBulk(recent, 5, 60)]);
+    const times = async () =>
+      (
+        await store().pool.query<{ t: Date }>(
+          'SELECT min(time) AS t FROM wakatime_heartbeats WHERE user_id = $1',
+          [keeper.id],
+        )
+      ).rows[0]!.t.getTime() / 1000;
+    expect(Math.floor(await times())).toBe(old);
+    await server.ctx.projection.reconcileNow(keeper.id);
+    expect(await server.ctx.jobs.runNow(retentionJob(server.ctx))).toEqual({ ran: true });
+    expect(Math.floor(await times())).toBe(recent);
+    const left = await server.ctx.registry.use(keeper.id, async (doc) =>
+      doc.userDoc.readSessions().entries.map((s) => Math.floor(Date.parse(s.start_time) / 1000)),
+    );
+    expect(left).toEqual([recent]);
   });
 });
