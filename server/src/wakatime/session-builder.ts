@@ -45,6 +45,15 @@ interface Draft {
   endMs: number;
 }
 
+/** Time order, ties broken by content, so arrival order never changes the result. */
+function byTimeThenContent(a: HeartbeatPoint, b: HeartbeatPoint): number {
+  if (a.timeMs !== b.timeMs) return a.timeMs - b.timeMs;
+  const key = (p: HeartbeatPoint) =>
+    JSON.stringify([p.project, p.category, p.language, p.entityKey, p.isWrite]);
+  const [x, y] = [key(a), key(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 const streamOf = (p: HeartbeatPoint) => `${p.machine ?? ''}\u0000${p.editor ?? ''}`;
 
 /** The UTC instant of the first local midnight after `fromMs` (in `timeZone`). */
@@ -76,7 +85,7 @@ export function buildSessions(
   }
   const sessions: SessionEntry[] = [];
   for (const [streamKey, list] of streams) {
-    list.sort((a, b) => a.timeMs - b.timeMs);
+    list.sort(byTimeThenContent);
     for (const draft of drafts(streamKey, list, options)) {
       const entry = toEntry(draft, options);
       if (entry) sessions.push(entry);
