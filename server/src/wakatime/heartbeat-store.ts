@@ -31,9 +31,6 @@ export function heartbeatFingerprint(cipher: FieldCipher, hb: Heartbeat): string
   );
 }
 
-/** The sealed heartbeat columns (the re-encryption job walks them too). */
-export const HEARTBEAT_SEALED_COLUMNS = ['entity', 'project', 'branch'] as const;
-
 const INSERT = `INSERT INTO wakatime_heartbeats
   (id, user_id, fingerprint, time, type, category, entity_key, entity, project, branch, language,
    is_write, lines, lineno, cursorpos, editor, plugin, machine)
