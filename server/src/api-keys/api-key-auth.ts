@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { userFromHeaders } from '../auth/current-user';
 import type { Auth } from '../auth/auth';
-import { HttpError, unauthorized } from '../http/errors';
+import { HttpError } from '../http/errors';
+import { unauthorized } from '../errors/domain-error';
 import { TokenBucket } from '../sync/rate-limiter';
 import { presentedApiKey } from './api-key-format';
 import type { ApiKeyStore } from './api-key-store';

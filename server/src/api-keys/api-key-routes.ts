@@ -1,8 +1,9 @@
 import express from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/current-user';
-import { HttpError, notFound } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { HttpError } from '../http/errors';
+import { notFound } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { TooManyKeysError, type ApiKeyStore } from './api-key-store';
 
 /** Body of `POST /api/api-keys`. */

@@ -125,6 +125,8 @@ export class ApiKeyStore {
         name: row.name,
         subscriptionTier: row.subscription_tier,
         timezone: row.timezone,
+        // Not a better-auth session: requests made with a key hold no socket open.
+        sessionId: `api-key:${row.key_id}`,
       },
     };
   }

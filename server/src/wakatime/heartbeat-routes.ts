@@ -1,7 +1,8 @@
 import express from 'express';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { HttpError, badRequest } from '../http/errors';
+import { HttpError } from '../http/errors';
+import { badRequest } from '../errors/domain-error';
 import { checkHeartbeat, HEARTBEAT_LIMITS, heartbeatWire, type Heartbeat } from './heartbeat-input';
 import type { HeartbeatIngest } from './heartbeat-ingest';
 import { heartbeatFingerprint, nameUuid } from './heartbeat-store';

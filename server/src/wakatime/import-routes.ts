@@ -1,7 +1,8 @@
 import express from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/current-user';
-import { HttpError, conflict, notFound } from '../http/errors';
+import { HttpError } from '../http/errors';
+import { conflict, notFound } from '../errors/domain-error';
 import { ImportFormatError, importExport } from './export-import';
 import type { HeartbeatIngest } from './heartbeat-ingest';
 import type { ImportStore } from './import-store';

@@ -2,7 +2,7 @@ import express from 'express';
 import { z } from 'zod';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { parseInput } from '../http/validate';
+import { parseInput } from '../errors/parse-input';
 
 /** Body of `PUT /api/wakatime/settings`. */
 export const wakatimeSettingsSchema = z

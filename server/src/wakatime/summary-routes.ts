@@ -14,8 +14,9 @@ import {
 } from '@mindful/shared';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { HttpError, badRequest } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { HttpError } from '../http/errors';
+import { badRequest } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { firstSessionMs, sessionsBetween } from './summary-source';
 import { dayRange, durationParts, summaryBody } from './wakatime-shapes';
 
