@@ -42,37 +42,20 @@ export function importRoutes(ingest: HeartbeatIngest, imports: ImportStore): exp
       if (!(await imports.get(userId, id))) throw notFound('No such import');
       throw conflict('This import has already received its data; create a new import');
     }
-    let error: string | null = null;
     let progress;
     try {
       progress = await importExport(req, { id, userId }, { ingest, imports });
     } catch (failure) {
-      error =
-        failure instanceof ImportFormatError ? failure.message : 'The import failed on our side';
-      if (!(failure instanceof ImportFormatError)) throw failure;
-    } finally {
-      const job = await imports.get(userId, id);
-      if (job) {
-        await imports.finish(
-          id,
-          progress ?? {
-            bytesRead: job.bytes_read,
-            days: job.days_processed,
-            processed: job.heartbeats_processed,
-            stored: job.heartbeats_stored,
-            refused: job.heartbeats_refused,
-          },
-          error ?? (progress ? null : 'The import failed on our side'),
-        );
-      }
-    }
-    const job = await imports.get(userId, id);
-    if (error) {
+      const known = failure instanceof ImportFormatError;
+      // The counters keep what was stored before the failure (it stays stored).
+      await imports.fail(id, known ? failure.message : 'The import failed on our side');
+      if (!known) throw failure;
       // The rest of the upload may still be on the socket: don't reuse it.
       res.setHeader('connection', 'close');
-      throw new HttpError(400, 'invalid_export', error, job);
+      throw new HttpError(400, 'invalid_export', failure.message, await imports.get(userId, id));
     }
-    res.json(job);
+    await imports.finish(id, progress);
+    res.json(await imports.get(userId, id));
   });
   return router;
 }

@@ -110,12 +110,23 @@ export class ImportStore {
     );
   }
 
-  async finish(id: string, p: ImportProgress, error: string | null): Promise<void> {
+  /** The job read all its data: final counters, status `done`. */
+  async finish(id: string, p: ImportProgress): Promise<void> {
     await this.progress(id, p);
     await this.pool.query(
-      `UPDATE wakatime_imports SET status = $2, error = $3, finished_at = NOW(), updated_at = NOW()
+      `UPDATE wakatime_imports SET status = 'done', finished_at = NOW(), updated_at = NOW()
        WHERE id = $1`,
-      [id, error === null ? 'done' : 'failed', error],
+      [id],
+    );
+  }
+
+  /** The job stopped on `error`; its counters keep what was stored until then. */
+  async fail(id: string, error: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE wakatime_imports SET status = 'failed', error = $2, finished_at = NOW(),
+         updated_at = NOW()
+       WHERE id = $1`,
+      [id, error],
     );
   }
 }
