@@ -11,7 +11,7 @@ import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
 import { JobScheduler } from './jobs/scheduler';
-import { FieldCipher } from './privacy/cipher';
+import { FieldCipher } from './crypto/cipher';
 import { followProjectedSettings } from './privacy/privacy-projection';
 import { Projection, type ProjectionOptions } from './projection/projection';
 import { UserBaselines } from './sessions/user-baseline';

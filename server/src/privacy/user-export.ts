@@ -2,9 +2,9 @@ import type { Response } from 'express';
 import type pg from 'pg';
 import type { PrivacySettings } from '@mindful/shared';
 import { inTransaction } from '../db/database';
-import { DecryptionError, placeOf, type FieldCipher } from './cipher';
+import { DecryptionError, placeOf, type FieldCipher } from '../crypto/cipher';
 import { ClientGoneError, JsonObjectStream } from './json-stream';
-import { sessionFromRow, SESSION_COLUMNS, type SessionRow } from '../sessions/session-rows';
+import { sessionFromRow, SESSION_COLUMNS, type SessionRow } from '../sessions';
 
 /** Rows fetched per query while streaming: bounds the export's memory. */
 const PAGE = 200;
