@@ -10,6 +10,8 @@ import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
+import { trackInFlight } from './http/in-flight';
+import { loggableDatabaseUrl } from './log/logger';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './crypto/cipher';
 import { followProjectedSettings } from './privacy/privacy-projection';
@@ -70,7 +72,10 @@ export async function startServer({
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
   const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
   const documentLog = new PgDocumentLog(db.pool, cipher);
-  const registry = new DocumentRegistry(documentLog, log, { idleUnloadMs });
+  const registry = new DocumentRegistry(documentLog, log, {
+    idleUnloadMs,
+    maxDocumentBytes: config.limits.syncMaxDocumentBytes,
+  });
   const ctx: AppContext = {
     config,
     db,
@@ -94,6 +99,7 @@ export async function startServer({
     catchUpEveryMs: sync?.catchUpEveryMs ?? 5 * 60_000,
   });
   const httpServer = http.createServer(createApp(ctx));
+  const inFlight = trackInFlight(httpServer);
   const syncService = startSync(ctx, documentLog, httpServer, sync);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -101,19 +107,35 @@ export async function startServer({
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info({ port, host: config.host, store: db.kind }, 'server listening');
+  const url = `http://${host}:${port}`;
+  // The one start line: where to point a browser, and where the data lives.
+  log.info(
+    {
+      url,
+      port,
+      store: db.kind,
+      data_dir: path.resolve(config.dataDir),
+      ...(config.databaseUrl ? { database: loggableDatabaseUrl(config.databaseUrl) } : {}),
+      base_url: config.baseUrl ?? 'derived from each request',
+    },
+    `Mindful Code server listening on ${url}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Stop accepting, let requests in flight finish while the documents still
+      // serve them, then close the sync sockets (1001) and the rest.
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
+      await inFlight.idle();
+      httpServer.closeIdleConnections();
       await ctx.projection.stopCatchingUp();
       await syncService.close();
       // Lets the projection reconcile what is pending, then closes every document.
       await ctx.registry.close();
       ctx.projection.detach();
-      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
       await drained;
       clearTimeout(timer);
       await ctx.jobs.stop();
@@ -121,5 +143,5 @@ export async function startServer({
       log.info('server stopped');
     })());
 
-  return { url: `http://${host}:${port}`, port, ctx, httpServer, close };
+  return { url, port, ctx, httpServer, close };
 }

@@ -92,7 +92,15 @@ export function createAuth(pool: pg.Pool, config: Config, secret: string, log: L
     telemetry: { enabled: false },
     logger: {
       level: 'warn',
-      log: (level, message) => log[level]({ component: 'better-auth' }, message),
+      log: (level, message) =>
+        // Deriving the origin from each request is this server's documented
+        // behaviour when BASE_URL is unset, not a misconfiguration.
+        message.includes('Base URL is not set')
+          ? log.debug(
+              { component: 'better-auth' },
+              'BASE_URL unset: origin derived from each request',
+            )
+          : log[level]({ component: 'better-auth' }, message),
     },
     plugins: [bearer()],
   });

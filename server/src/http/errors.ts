@@ -6,7 +6,7 @@ import { DomainError, fieldProblems, type DomainErrorCode } from '../errors/doma
 import { loggablePath } from '../log/logger';
 import { GenerationMovedError } from '../sync/document-log';
 import { RegistryClosedError } from '../sync/document-registry';
-import { DocumentClosedError } from '../sync/live-document';
+import { DocumentClosedError, DocumentTooLargeError } from '../sync/live-document';
 
 /**
  * An error of the HTTP transport itself (e.g. a body over the limit), with its
@@ -133,6 +133,9 @@ function toResponse(error: unknown): {
       code: 'bad_request',
       message: 'The request body could not be read',
     };
+  }
+  if (error instanceof DocumentTooLargeError) {
+    return { status: 413, code: 'document_too_large', message: error.message };
   }
   if (isDatabaseUnavailable(error)) {
     return {
