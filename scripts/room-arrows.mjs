@@ -1,3 +1,4 @@
+/* global console, process */
 // Counts the import arrows between the rooms (top-level folders) of server/src:
 // `node scripts/room-arrows.mjs [-v]`. A room pair counts once however many
 // files import across it; a two-way pair is two rooms that import each other.
