@@ -19,6 +19,14 @@ const ioModules = [
   '@mindful/client-sdk',
 ];
 
+/** The feature folders of the server: each imports another only through its index.ts. */
+const FEATURES = ['sessions', 'flow', 'insights', 'privacy', 'teams'];
+
+const serverNeverImportsSdk = {
+  group: ['@mindful/client-sdk', '**/client-sdk/**'],
+  message: 'server and client-sdk never import each other.',
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.mindful/**', '.tmp/**', 'coverage/**'] },
   js.configs.recommended,
@@ -61,16 +69,75 @@ export default tseslint.config(
       ],
     },
   },
+  // The server's rooms (docs/architecture.md). ESLint applies the last matching block's
+  // no-restricted-imports, so each block repeats the rule every server file obeys.
   {
     files: ['server/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [serverNeverImportsSdk] }],
+    },
+  },
+  {
+    // Replication only: the registry, live documents, socket, fan-out and log.
+    files: ['server/src/sync/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            serverNeverImportsSdk,
             {
-              group: ['@mindful/client-sdk', '**/client-sdk/**'],
-              message: 'server and client-sdk never import each other.',
+              regex: `^(\\.\\./)+(${[...FEATURES, 'projection', 'http', 'openapi'].join('|')})(/|$)`,
+              message:
+                'sync/ is replication only: it imports no feature, projection or HTTP folder (features subscribe to its events instead).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The projection into rows: above sync/, below the features that follow it.
+    files: ['server/src/projection/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverNeverImportsSdk,
+            {
+              regex: `^(\\.\\./)+(${FEATURES.filter((f) => f !== 'sessions').join('|')}|http|openapi)(/|$)`,
+              message:
+                'projection/ publishes events; the features that follow the rows subscribe to them.',
+            },
+            {
+              regex: '^(\\.\\./)+sessions/',
+              message:
+                "projection/ uses sessions through its named interface: import '../sessions'.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Features: route → service → store inside; another feature only through its index.ts.
+    files: FEATURES.map((f) => `server/src/${f}/**/*.ts`),
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverNeverImportsSdk,
+            {
+              regex: `^(\\.\\./)+(${FEATURES.join('|')})/`,
+              message:
+                "A feature uses another only through its named service interface: import '../<feature>' (its index.ts), never a file inside it.",
+            },
+            {
+              regex: '^(\\.\\./)+http(/|$)',
+              message:
+                'Features throw DomainError (errors/) and leave HTTP mapping to http/errors.ts.',
             },
           ],
         },

@@ -39,7 +39,16 @@ export type {
   CurrentFlow,
   LocalActivityRow,
 } from './replica/replica-records';
-export type { ReplicaStore, SessionPrivateFields } from './replica/replica-store';
+export type {
+  ReplicaStore,
+  ReplicaMetaStore,
+  DocUpdateStore,
+  MaterializedRowStore,
+  DeviceActivityStore,
+  ReplicaQueryStore,
+  ReplicaLiveQueryStore,
+  SessionPrivateFields,
+} from './replica/replica-store';
 export { openPgliteReplicaStore } from './replica/pglite-replica-store';
 export { acquireReplicaLock, type ReplicaLock } from './replica/replica-lock';
 export { REPLICA_MIGRATIONS } from './replica/replica-migrations';

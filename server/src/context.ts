@@ -3,7 +3,7 @@ import type { Auth } from './auth/auth';
 import type { Config } from './config/config';
 import type { Database } from './db/database';
 import type { JobScheduler } from './jobs/scheduler';
-import type { FieldCipher } from './privacy/cipher';
+import type { FieldCipher } from './crypto/cipher';
 import type { Projection } from './projection/projection';
 import type { UserBaselines } from './sessions/user-baseline';
 import type { DocumentRegistry } from './sync/document-registry';

@@ -13,7 +13,7 @@ import { createApp } from './http/app';
 import { trackInFlight } from './http/in-flight';
 import { loggableDatabaseUrl } from './log/logger';
 import { JobScheduler } from './jobs/scheduler';
-import { FieldCipher } from './privacy/cipher';
+import { FieldCipher } from './crypto/cipher';
 import { followProjectedSettings } from './privacy/privacy-projection';
 import { Projection, type ProjectionOptions } from './projection/projection';
 import { UserBaselines } from './sessions/user-baseline';

@@ -45,7 +45,7 @@ describe('the 4410 close reason', () => {
   });
 
   it('uses the codes of the wire contract', () => {
-    // 4413 is gone: the server never sent it (API.md lists 1009 for a message too large).
+    // 1009 is a message too large, 4413 a document at its size cap (shared/src/wire/close-codes.ts).
     expect(SYNC_CLOSE_CODES).toEqual({
       goingAway: 1001,
       unauthorized: 4401,
@@ -55,6 +55,7 @@ describe('the 4410 close reason', () => {
       unsupportedMessage: 4415,
       rateLimited: 4429,
       messageTooBig: 1009,
+      documentTooLarge: 4413,
       internalError: 1011,
     });
   });

@@ -228,7 +228,8 @@ describeEachStore('team administration: listing, settings, roles, the last admin
     } finally {
       one.release();
     }
-    await expect(outcome).rejects.toMatchObject({ status: 409 });
+    // The store refuses with the domain's conflict (HTTP maps it to 409 once, in http/errors.ts).
+    await expect(outcome).rejects.toMatchObject({ code: 'conflict' });
     const admins = await store().pool.query<{ user_id: string }>(
       `SELECT user_id FROM team_members WHERE team_id = $1 AND role = 'admin'`,
       [id],

@@ -9,7 +9,7 @@ import {
 } from '@mindful/shared';
 import type { Clock } from '../clock';
 import { NoActiveSessionError } from '../errors';
-import type { ReplicaStore } from '../replica/replica-store';
+import type { DeviceActivityStore, ReplicaQueryStore } from '../replica/replica-store';
 import type { WriteQueue } from '../replica/write-queue';
 import {
   toFlowStateEntry,
@@ -54,7 +54,7 @@ export interface ActivityEvent {
 
 /** What the capture needs from the client around it. */
 export interface CaptureHost {
-  readonly store: ReplicaStore;
+  readonly store: DeviceActivityStore & Pick<ReplicaQueryStore, 'allSessions'>;
   readonly queue: WriteQueue;
   readonly clock: Clock;
   readonly deviceId: string;

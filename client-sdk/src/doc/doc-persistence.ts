@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import type { ReplicaStore } from '../replica/replica-store';
+import type { DocUpdateStore } from '../replica/replica-store';
 import type { WriteQueue } from '../replica/write-queue';
 
 /** Transaction origin of updates replayed from the replica (they are already stored). */
@@ -12,7 +12,7 @@ export const COMPACT_THRESHOLD = 50;
  * Builds the user's Y.Doc from the updates stored in the replica for `generation`, compacting
  * them into one when there are many (so opening stays fast after weeks of capture).
  */
-export async function loadPersistedDoc(store: ReplicaStore, generation: number): Promise<Y.Doc> {
+export async function loadPersistedDoc(store: DocUpdateStore, generation: number): Promise<Y.Doc> {
   const ydoc = new Y.Doc();
   const updates = await store.loadDocUpdates(generation);
   if (updates.length > 0) Y.applyUpdate(ydoc, Y.mergeUpdates(updates), PERSISTENCE_ORIGIN);
@@ -29,7 +29,7 @@ export async function loadPersistedDoc(store: ReplicaStore, generation: number):
  */
 export function persistDocUpdates(
   ydoc: Y.Doc,
-  store: ReplicaStore,
+  store: DocUpdateStore,
   generation: () => number,
   queue: WriteQueue,
 ): () => void {
@@ -50,7 +50,7 @@ export function persistDocUpdates(
  */
 export function compactPersistedDoc(
   ydoc: Y.Doc,
-  store: ReplicaStore,
+  store: DocUpdateStore,
   generation: number,
   queue: WriteQueue,
 ): void {

@@ -1,5 +1,5 @@
 import { flowStateEntrySchema, type FlowStateEntry, type UserDoc } from '@mindful/shared';
-import type { ReplicaStore } from '../replica/replica-store';
+import type { MaterializedRowStore } from '../replica/replica-store';
 import type { WriteQueue } from '../replica/write-queue';
 
 /** An entry of the document that failed validation and was not materialised. */
@@ -23,7 +23,7 @@ export class Materializer {
 
   constructor(
     private readonly doc: UserDoc,
-    private readonly store: ReplicaStore,
+    private readonly store: MaterializedRowStore,
     private readonly queue: WriteQueue,
     private readonly onRejected: (entry: RejectedEntry) => void,
   ) {}

@@ -13,23 +13,25 @@ export interface SessionPrivateFields {
   environment_data: Record<string, unknown> | null;
 }
 
-/**
- * The seam between the SDK and its embedded database: everything the client reads and writes in
- * the replica. The real implementation is PGlite ({@link openPgliteReplicaStore}); anything that
- * keeps these semantics (e.g. a test double over SQLite) can stand in.
- */
-export interface ReplicaStore {
+/** Small settings of the replica itself (owner, generation, schema marks). */
+export interface ReplicaMetaStore {
   /** A replica_meta value, or undefined. */
   getMeta<T>(key: string): Promise<T | undefined>;
   setMeta(key: string, value: unknown): Promise<void>;
+}
 
+/** The CRDT log: the document's Yjs updates, per generation (what restores the Y.Doc). */
+export interface DocUpdateStore {
   /** Stored Y.Doc updates of `generation`, in arrival order. */
   loadDocUpdates(generation: number): Promise<Uint8Array[]>;
   appendDocUpdate(generation: number, update: Uint8Array): Promise<void>;
   /** Replaces every stored update of `generation` by one (compaction), atomically. */
   replaceDocUpdates(generation: number, merged: Uint8Array): Promise<void>;
   countDocUpdates(generation: number): Promise<number>;
+}
 
+/** The rows materialised from the document, written only by the materializer. */
+export interface MaterializedRowStore {
   upsertSession(entry: SessionRecord): Promise<void>;
   /** Deletes the session and everything the device keeps of it: private fields, raw activity. */
   deleteSession(id: string): Promise<void>;
@@ -37,7 +39,10 @@ export interface ReplicaStore {
   upsertFlowState(entry: FlowStateRecord): Promise<void>;
   deleteFlowState(id: string): Promise<void>;
   flowStateIds(): Promise<string[]>;
+}
 
+/** What never leaves the device: private session fields, raw activity, the open session. */
+export interface DeviceActivityStore {
   setSessionPrivate(sessionId: string, fields: SessionPrivateFields): Promise<void>;
   appendActivity(sessionId: string, at: number, payload: unknown): Promise<void>;
   activityOf(sessionId: string): Promise<LocalActivityRow[]>;
@@ -45,13 +50,19 @@ export interface ReplicaStore {
   getOpenSession(): Promise<{ sessionId: string; payload: unknown } | null>;
   setOpenSession(sessionId: string, payload: unknown): Promise<void>;
   clearOpenSession(): Promise<void>;
+}
 
+/** One-off reads of the materialised rows. */
+export interface ReplicaQueryStore {
   history(query?: HistoryQuery): Promise<HistoryPage>;
   /** Every session, oldest first (for patterns and insights). */
   allSessions(): Promise<SessionRecord[]>;
   flowStatesOf(sessionId: string): Promise<FlowStateRecord[]>;
   currentFlow(): Promise<CurrentFlow>;
+}
 
+/** Live queries: each calls back now and whenever its answer changes; resolves with how to stop. */
+export interface ReplicaLiveQueryStore {
   /** Calls `onChange` with the first page of history now and whenever it changes. */
   liveHistory(
     query: HistoryQuery,
@@ -61,7 +72,24 @@ export interface ReplicaStore {
   liveCurrentFlow(onChange: (flow: CurrentFlow) => void): Promise<() => Promise<void>>;
   /** Calls `onChange` whenever the set of sessions changes (to recompute patterns). */
   liveSessionsChanged(onChange: () => void): Promise<() => Promise<void>>;
+}
 
+/**
+ * The seam between the SDK and its embedded database: everything the client reads and writes in
+ * the replica, as focused seams (each part of the SDK takes only the one it uses: the document
+ * persistence a {@link DocUpdateStore}, the materializer a {@link MaterializedRowStore}, capture
+ * a {@link DeviceActivityStore}). The real implementation is PGlite
+ * ({@link openPgliteReplicaStore}); anything that keeps these semantics (e.g. a test double over
+ * SQLite) can stand in.
+ */
+export interface ReplicaStore
+  extends
+    ReplicaMetaStore,
+    DocUpdateStore,
+    MaterializedRowStore,
+    DeviceActivityStore,
+    ReplicaQueryStore,
+    ReplicaLiveQueryStore {
   /** Empties every data table (keeps replica_meta). */
   wipe(): Promise<void>;
   close(): Promise<void>;

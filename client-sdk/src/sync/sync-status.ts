@@ -9,7 +9,8 @@ import { SYNC_CLOSE, type SyncCloseName } from '@mindful/shared';
  * - `unauthorized`: the server refused the credentials even after a token refresh (stopped);
  * - `forbidden`: the server says the document is not this user's (stopped);
  * - `error`: the server refused this replica for a reason reconnecting cannot fix, e.g. a message
- *   too large (1009), malformed (4400) or of an unknown type (4415); `detail` says which (stopped).
+ *   too large (1009), a document at its size cap (4413), malformed (4400) or of an unknown type
+ *   (4415); `detail` says which (stopped).
  */
 export const SYNC_STATUSES = {
   offline: 'offline',

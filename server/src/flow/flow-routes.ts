@@ -12,8 +12,7 @@ import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { conflict } from '../errors/domain-error';
 import { parseInput } from '../errors/parse-input';
-import { storedInsights } from '../insights/insights-store';
-import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
+import { loadSessionHistory, storedInsights, utcOffsetMinutes } from '../insights';
 import { DetectorCache } from './detector-cache';
 
 /**

@@ -1,4 +1,4 @@
-import { placeOf } from './cipher';
+import { placeOf } from '../crypto/cipher';
 import { updatePlace } from '../sync/log-places';
 
 /** A column whose values are sealed with {@link FieldCipher}, and how to name a value's place. */

@@ -3,10 +3,8 @@ import { userDocName } from '@mindful/shared';
 import { inTransaction } from '../db/database';
 import { generationNotice } from '../sync/instance-fanout';
 import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/log-places';
-import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
-import { takeOutOfTeamAlerts } from '../teams/member-withdrawal';
-import { handOverTeams } from '../teams/team-store';
-import { purgeWakatimeData } from '../wakatime/wakatime-privacy';
+import { consentingTeamIdsOf, handOverTeams, recomputeTeam, takeOutOfTeamAlerts } from '../teams';
+import { purgeWakatimeData } from '../wakatime';
 
 /** `all` deletes the account too; `data` keeps the account and its sign-in. */
 export const PURGE_SCOPES = ['all', 'data'] as const;

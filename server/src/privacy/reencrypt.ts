@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { FieldCipher } from './cipher';
+import type { FieldCipher } from '../crypto/cipher';
 import { ENCRYPTED_COLUMNS } from './encrypted-columns';
 
 /** How many values one statement re-seals; keeps each transaction short. */

@@ -2,10 +2,10 @@ import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
 import type { AppContext } from '../context';
 import { inTransaction } from '../db/database';
-import { recomputeUserInsights } from '../insights/insights-store';
+import { recomputeUserInsights } from '../insights';
 import type { ScheduledJob } from '../jobs/scheduler';
-import { refreshTeamMetricsForUser } from '../teams/team-metrics';
-import { expireHeartbeats } from '../wakatime/wakatime-privacy';
+import { refreshTeamMetricsForUser } from '../teams';
+import { expireHeartbeats } from '../wakatime';
 
 /** Sessions past a user's retention setting, found under the job's lock. */
 export interface ExpiredSessions {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { PrivacySettings } from '@mindful/shared';
-import { withdrawTeamConsents } from '../teams/member-withdrawal';
+import { withdrawTeamConsents } from '../teams';
 
 /**
  * Copies the settings of a user's document onto `users.privacy_settings`,
@@ -20,18 +20,4 @@ export async function mirrorPrivacySettings(
     [userId, JSON.stringify(settings)],
   );
   if (!settings.share_with_teams) await withdrawTeamConsents(client, userId);
-}
-
-/**
- * Whether the user allows team aggregation at all, read with a share lock so
- * a concurrent {@link mirrorPrivacySettings} either waits for the caller or
- * is waited for: a consent can't slip in beside a withdrawal.
- */
-export async function sharesWithTeams(client: pg.ClientBase, userId: string): Promise<boolean> {
-  const { rows } = await client.query<{ shares: boolean | null }>(
-    `SELECT (privacy_settings ->> 'share_with_teams')::boolean AS shares
-     FROM users WHERE id = $1 FOR SHARE`,
-    [userId],
-  );
-  return rows[0]?.shares !== false;
 }

@@ -2,10 +2,10 @@ import type { Response } from 'express';
 import type pg from 'pg';
 import type { PrivacySettings } from '@mindful/shared';
 import { inTransaction } from '../db/database';
-import { DecryptionError, placeOf, type FieldCipher } from './cipher';
+import { DecryptionError, placeOf, type FieldCipher } from '../crypto/cipher';
 import { ClientGoneError, JsonObjectStream } from './json-stream';
-import { sessionFromRow, SESSION_COLUMNS, type SessionRow } from '../sessions/session-rows';
-import { WAKATIME_EXPORT_SECTIONS, writeWakatimeSections } from '../wakatime/wakatime-privacy';
+import { sessionFromRow, SESSION_COLUMNS, type SessionRow } from '../sessions';
+import { WAKATIME_EXPORT_SECTIONS, writeWakatimeSections } from '../wakatime';
 
 /** Rows fetched per query while streaming: bounds the export's memory. */
 const PAGE = 200;

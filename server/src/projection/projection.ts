@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
-import type { FieldCipher } from '../privacy/cipher';
+import type { FieldCipher } from '../crypto/cipher';
 import { GenerationMovedError } from '../sync/document-log';
 import type { DocumentRegistry } from '../sync/document-registry';
 import type { LiveDocument } from '../sync/live-document';

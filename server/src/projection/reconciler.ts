@@ -2,13 +2,13 @@ import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { FlowStateEntry, PrivacySettings } from '@mindful/shared';
 import { inTransaction } from '../db/database';
-import type { FieldCipher } from '../privacy/cipher';
+import type { FieldCipher } from '../crypto/cipher';
 import {
   FLOW_STATE_COLUMNS,
   SESSION_COLUMNS,
   flowStateRowParams,
   sessionRowParams,
-} from '../sessions/session-rows';
+} from '../sessions';
 import { GenerationMovedError } from '../sync/document-log';
 import type { LiveDocument } from '../sync/live-document';
 import type { SyncMetrics } from '../sync/sync-metrics';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flowStateResultSchema } from '../flow/flow-route-docs';
+import { flowStateResultSchema } from '../flow';
 import type { RouteDoc } from '../openapi/route-doc';
 import { historyQuerySchema } from './session-history';
 import { endSessionSchema, sessionUpdateSchema, startSessionSchema } from './session-service';

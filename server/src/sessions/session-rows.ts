@@ -4,8 +4,8 @@ import {
   type PrivacySettings,
   type SessionEntry,
 } from '@mindful/shared';
-import type { FieldCipher } from '../privacy/cipher';
-import { placeOf } from '../privacy/cipher';
+import type { FieldCipher } from '../crypto/cipher';
+import { placeOf } from '../crypto/cipher';
 
 /** The columns of `coding_sessions` the reconciler writes, in order, as query parameters. */
 export const SESSION_COLUMNS = [

@@ -5,9 +5,9 @@ import {
   POPULATION_BASELINE,
   type PersonalBaseline,
 } from '@mindful/shared';
-import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
-import type { FieldCipher } from '../privacy/cipher';
-import { placeOf } from '../privacy/cipher';
+import { loadSessionHistory, utcOffsetMinutes } from '../insights';
+import type { FieldCipher } from '../crypto/cipher';
+import { placeOf } from '../crypto/cipher';
 
 /** History a baseline needs before it replaces the population reference. */
 const MIN_FLOW_STATES = 10;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import * as Y from 'yjs';
 import type { ScheduledJob } from '../jobs/scheduler';
-import type { FieldCipher } from '../privacy/cipher';
+import type { FieldCipher } from '../crypto/cipher';
 import type { SyncMetrics } from './sync-metrics';
 import { maxId } from './log-ids';
 import { updatePlace } from './log-places';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { placeOf } from '../privacy/cipher';
+import { placeOf } from '../crypto/cipher';
 
 /**
  * The channel on which instances sharing one PostgreSQL announce log changes.

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type pg from 'pg';
-import type { FieldCipher } from '../privacy/cipher';
+import type { FieldCipher } from '../crypto/cipher';
 import { compactDocumentNow } from './compaction';
 import {
   GenerationMovedError,

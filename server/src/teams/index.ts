@@ -11,6 +11,8 @@ export {
 export { runTeamBurnoutCheck, weekEndingOn } from './burnout/run-team-check';
 export { recountTeamAlerts } from './burnout/alert-recount';
 export { takeOutOfTeamAlerts, withdrawTeamConsents } from './member-withdrawal';
+export { handOverTeams } from './team-store';
+export { followReconciledRows } from './team-projection';
 export { evaluateMember, type MemberFindings } from './burnout/evaluate-member';
 export { teamAlerts, type TeamAlert, type EvaluatedMember } from './burnout/team-alerts';
 export {

@@ -1,8 +1,6 @@
 import { Router, type Request } from 'express';
 import { currentUser } from '../auth/current-user';
-import type { AppContext } from '../context';
-import { inTransaction } from '../db/database';
-import { acceptInvitation, declineInvitation, invitationsFor } from './team-invitations';
+import type { TeamService } from './team-service';
 
 /**
  * `/api/teams/invitations`: the invitee's side of team invitations — list
@@ -10,23 +8,19 @@ import { acceptInvitation, declineInvitation, invitationsFor } from './team-invi
  * gated on the invitee's tier, and declining is a way out. Someone else's
  * invitation is 404, like an unknown one.
  */
-export function invitationRoutes(ctx: AppContext): Router {
+export function invitationRoutes(service: TeamService): Router {
   const router = Router();
-  const pool = ctx.db.pool;
 
   router.get('/', async (_req, res) => {
-    res.json({ invitations: await invitationsFor(pool, currentUser(res).id) });
+    res.json(await service.myInvitations(currentUser(res).id));
   });
 
   router.post('/:invitationId/accept', async (req: Request<{ invitationId: string }>, res) => {
-    const joined = await inTransaction(pool, (client) =>
-      acceptInvitation(client, req.params.invitationId, currentUser(res).id),
-    );
-    res.json(joined);
+    res.json(await service.acceptInvitation(currentUser(res).id, req.params.invitationId));
   });
 
   router.post('/:invitationId/decline', async (req: Request<{ invitationId: string }>, res) => {
-    await declineInvitation(pool, req.params.invitationId, currentUser(res).id);
+    await service.declineInvitation(currentUser(res).id, req.params.invitationId);
     res.status(204).end();
   });
 

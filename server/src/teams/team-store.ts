@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { conflict, notFound } from '../errors/domain-error';
-import { sharesWithTeams } from '../privacy/settings-mirror';
+import { sharesWithTeams } from './team-sharing';
 import { dropNamedMember, recountTeamAlerts } from './burnout/alert-recount';
 import { lockTeamAlerts } from './burnout/team-alert-lock';
 import { DEFAULT_BURNOUT_THRESHOLDS, thresholdsToJson } from './burnout/thresholds';

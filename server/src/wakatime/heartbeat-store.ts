@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PrivacySettings } from '@mindful/shared';
-import { placeOf, type FieldCipher } from '../privacy/cipher';
+import { placeOf, type FieldCipher } from '../crypto/cipher';
 import type { Heartbeat } from './heartbeat-input';
 import type { HeartbeatPoint } from './session-builder';
 

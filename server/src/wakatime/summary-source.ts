@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { DailyTotalsSession } from '@mindful/shared';
-import type { FieldCipher } from '../privacy/cipher';
+import type { FieldCipher } from '../crypto/cipher';
 import { SESSION_COLUMNS, sessionFromRow, type SessionRow } from '../sessions/session-rows';
 
 /**

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { placeOf, type FieldCipher } from '../privacy/cipher';
+import { placeOf, type FieldCipher } from '../crypto/cipher';
 import type { JsonObjectStream } from '../privacy/json-stream';
 
 /** Export sections of the tables this subsystem adds (the export test checks every table has one). */
