@@ -14,16 +14,13 @@ import { trackInFlight } from './http/in-flight';
 import { loggableDatabaseUrl } from './log/logger';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
-import { insightsJob } from './insights/insights-job';
-import { schedulePrivacyJobs } from './privacy/privacy-jobs';
 import { followProjectedSettings } from './privacy/privacy-projection';
 import { Projection, type ProjectionOptions } from './projection/projection';
 import { UserBaselines } from './sessions/user-baseline';
-import { compactionJob } from './sync/compaction';
 import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
 import { PgDocumentLog } from './sync/pg-document-log';
+import { scheduleJobs } from './scheduled-jobs';
 import { startSync, type SyncOptions } from './sync/sync-service';
-import { scheduleTeamJobs } from './teams/team-jobs';
 import { followReconciledRows } from './teams/team-projection';
 
 /** A server that is listening, and how to stop it. */
@@ -75,7 +72,10 @@ export async function startServer({
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
   const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
   const documentLog = new PgDocumentLog(db.pool, cipher);
-  const registry = new DocumentRegistry(documentLog, log, { idleUnloadMs });
+  const registry = new DocumentRegistry(documentLog, log, {
+    idleUnloadMs,
+    maxDocumentBytes: config.limits.syncMaxDocumentBytes,
+  });
   const ctx: AppContext = {
     config,
     db,
@@ -93,17 +93,11 @@ export async function startServer({
   followProjectedSettings(ctx.projection);
   followReconciledRows(ctx.projection);
   // Tests drive the jobs directly; a timer would race their assertions.
-  const scheduleJobs = sync?.scheduleJobs ?? config.env !== 'test';
-  if (config.env !== 'test') {
-    scheduleTeamJobs(ctx);
-    schedulePrivacyJobs(ctx);
-  }
-  if (scheduleJobs) {
-    ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
-    ctx.jobs.add(insightsJob());
-    // Catch up on reconciliation a crash left behind, now and then periodically.
-    ctx.projection.startCatchingUp(sync?.catchUpEveryMs ?? 5 * 60_000);
-  }
+  scheduleJobs(ctx, {
+    features: config.env !== 'test',
+    replication: sync?.scheduleJobs ?? config.env !== 'test',
+    catchUpEveryMs: sync?.catchUpEveryMs ?? 5 * 60_000,
+  });
   const httpServer = http.createServer(createApp(ctx));
   const inFlight = trackInFlight(httpServer);
   const syncService = startSync(ctx, documentLog, httpServer, sync);

@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import type { RouteDoc } from '../openapi/route-doc';
 import { ianaTimeZone } from '@mindful/shared';
 import { SUBSCRIPTION_TIERS } from '../config/config';
-import { parseInput } from '../http/validate';
+import { parseInput } from '../errors/parse-input';
 import { currentUser, sessionCacheOf, type AuthenticatedUser } from './current-user';
 
 /** `PUT /api/me/timezone` body. */

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context';
+import { unauthorized } from '../errors/domain-error';
 import type { ServerMetrics } from '../metrics/server-metrics';
-import { unauthorized } from './errors';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 

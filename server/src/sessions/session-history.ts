@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { wireInstantOrDay } from '@mindful/shared';
 import type { FieldCipher } from '../privacy/cipher';
-import { badRequest } from '../http/errors';
+import { badRequest } from '../errors/domain-error';
 import { historyBoundIso } from './history-range';
 import { sessionFromRow, type SessionRow, type SessionWire } from './session-rows';
 

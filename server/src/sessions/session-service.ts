@@ -13,8 +13,8 @@ import {
 } from '@mindful/shared';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { conflict, notFound } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { conflict, notFound } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { LiveSessions } from './live-sessions';
 import { applyActivity, endSession, flowStateEntries } from './session-activity';
 import { storedSession } from './session-history';

@@ -10,6 +10,10 @@ export class SyncMetrics {
   readonly closedByCode = new Map<number, number>();
   /** Client frames that were malformed, unsupported, too large or over the rate. */
   messagesRejected = 0;
+  /** Sockets or updates refused by a per-user cap: connections, write budget, document size. */
+  userCapRefusals = 0;
+  /** Sockets closed because their session ended (sign-out, revocation, expiry). */
+  sessionsEndedOnSocket = 0;
   /** Updates (socket or REST) that changed a document and were logged. */
   updatesPersisted = 0;
   /** Log entries another instance appended, applied here and broadcast (fan-out). */

@@ -42,7 +42,7 @@ const memberSchema = z
   .meta({ id: 'TeamMember' });
 
 const invitationSchema = z
-  .looseObject({
+  .object({
     id: uuid,
     team_id: uuid,
     email: z.string(),
@@ -55,7 +55,7 @@ const invitationSchema = z
   .meta({ id: 'TeamInvitation' });
 
 const receivedInvitationSchema = z
-  .looseObject({
+  .object({
     id: uuid,
     team_id: uuid,
     team_name: z.string(),
@@ -64,9 +64,9 @@ const receivedInvitationSchema = z
     created_at: z.string(),
     expires_at: z.string(),
   })
-  .meta({ id: 'ReceivedInvitation' });
+  .meta({ id: 'ReceivedTeamInvitation' });
 
-const invitationId = z.object({ invitationId: uuid });
+const invitationParams = z.object({ invitationId: uuid });
 
 const alertList = z.object({ alerts: z.array(z.record(z.string(), z.unknown())) });
 
@@ -135,9 +135,9 @@ export const teamRouteDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/:id/members',
-    summary: 'Invite a member by email (admin); the invitee accepts or declines',
+    summary: 'Invite someone by email (admin)',
     description:
-      'The answer is the same whether or not an account uses the address. Invitations per inviter are limited (429).',
+      'Creates (or renews) an invitation the owner of the address accepts or declines; nobody joins without accepting. Whether an account uses the address is never looked up, so the answer is the same for any address. 409 for the address of a member; 429 over TEAM_INVITE_RATE_LIMIT_MAX invitations per TEAM_INVITE_RATE_LIMIT_WINDOW_S, counted per inviter in the database.',
     params: teamId,
     body: addMemberBody,
     responses: { 201: { description: 'The invitation', schema: invitationSchema } },
@@ -150,7 +150,7 @@ export const teamRouteDocs: RouteDoc[] = [
     params: teamId,
     responses: {
       200: {
-        description: 'Pending invitations',
+        description: 'Invitations that can still be accepted, newest first',
         schema: z.object({ invitations: z.array(invitationSchema) }),
       },
     },
@@ -170,7 +170,7 @@ export const teamRouteDocs: RouteDoc[] = [
     summary: 'Invitations to your address (any tier)',
     responses: {
       200: {
-        description: 'Pending invitations for you',
+        description: 'Invitations you can accept, newest first',
         schema: z.object({ invitations: z.array(receivedInvitationSchema) }),
       },
     },
@@ -178,17 +178,17 @@ export const teamRouteDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/invitations/:invitationId/accept',
-    summary: 'Accept an invitation: you join the team (consent stays off until you give it)',
-    params: invitationId,
-    responses: { 200: { description: 'Your membership', schema: memberSchema } },
-    errors: [404, 409],
+    summary: 'Accept an invitation to your address: you join the team (no consent given)',
+    params: invitationParams,
+    responses: { 200: { description: 'Your new membership', schema: memberSchema } },
+    errors: [404],
   },
   {
     method: 'post',
     path: '/invitations/:invitationId/decline',
-    summary: 'Decline an invitation',
-    params: invitationId,
-    responses: { 204: { description: 'Declined' } },
+    summary: 'Decline an invitation to your address',
+    params: invitationParams,
+    responses: { 204: { description: 'Declined (deleted)' } },
     errors: [404],
   },
   {
