@@ -12,6 +12,19 @@ export type { MindfulClientOptions } from './client-options';
 export { systemClock, type Clock } from './clock';
 export { TypedEmitter, type EventMap } from './events/typed-emitter';
 
+// Accounts
+export {
+  signUp,
+  signIn,
+  signOut,
+  tokenAuth,
+  AuthRequestError,
+  type AuthSession,
+  type SignUpFields,
+  type SignInFields,
+  type AuthRequestOptions,
+} from './auth/auth-client';
+
 // Errors
 export {
   ReplicaLockedError,

@@ -35,7 +35,7 @@ import type { ReplicaStore } from './replica/replica-store';
 import { WriteQueue } from './replica/write-queue';
 import type { SyncStatus } from './sync/sync-status';
 import type { SyncTransport } from './sync/sync-transport';
-import { WebsocketSync } from './sync/websocket-sync';
+import { WebsocketSync, type SyncAuth } from './sync/websocket-sync';
 
 /** How often an open client re-applies the user's retention setting. */
 const RETENTION_CHECK_MS = 60 * 60_000;
@@ -177,26 +177,58 @@ export class MindfulClient {
     }, RETENTION_CHECK_MS);
     this.retentionTimer.unref?.();
     const { serverUrl, auth } = this.options;
-    if (serverUrl && auth) {
-      this.transport = new WebsocketSync({
-        serverUrl,
-        userId: this.userId,
-        auth,
-        WebSocketPolyfill: await resolveWebSocket(this.options.WebSocketPolyfill),
-        ...(this.options.maxBackoffTime === undefined
-          ? {}
-          : { maxBackoffTime: this.options.maxBackoffTime }),
-        host: {
-          doc: () => this.ydocRef,
-          generation: () => this.gen,
-          onStatus: (status, detail) =>
-            this.events.emit('status', { status, ...(detail ? { detail } : {}) }),
-          onGenerationMoved: (generation) => this.resetLocal(generation, 'purge'),
-          onError: (error) => this.events.emit('error', error),
+    if (serverUrl && auth) await this.startSync(serverUrl, auth);
+  }
+
+  /**
+   * Goes online without reopening: starts syncing this replica with
+   * `serverUrl` as the user `auth` speaks for (a client opened offline, or
+   * one switching servers; an existing connection is replaced). Resolves
+   * once the socket is started; watch the `status` event for `synced`.
+   *
+   * @example
+   * const session = await signIn(serverUrl, { email, password });
+   * await client.connect(serverUrl, session.auth);
+   */
+  async connect(serverUrl: string, auth: SyncAuth): Promise<void> {
+    this.ensureOpen('connect');
+    checkClientOptions({ ...this.options, serverUrl, auth });
+    this.transport?.stop();
+    this.transport = null;
+    await this.startSync(serverUrl, auth);
+  }
+
+  /** Stops syncing (status `offline`); capture and queries go on locally. {@link connect} resumes. */
+  disconnect(): void {
+    this.transport?.stop();
+    this.transport = null;
+    this.events.emit('status', { status: 'offline' });
+  }
+
+  private async startSync(serverUrl: string, auth: SyncAuth): Promise<void> {
+    const transport = new WebsocketSync({
+      serverUrl,
+      userId: this.userId,
+      auth,
+      WebSocketPolyfill: await resolveWebSocket(this.options.WebSocketPolyfill),
+      ...(this.options.maxBackoffTime === undefined
+        ? {}
+        : { maxBackoffTime: this.options.maxBackoffTime }),
+      host: {
+        doc: () => this.ydocRef,
+        generation: () => this.gen,
+        onStatus: (status, detail) => {
+          // A replaced transport's last words are not this client's status.
+          if (this.transport === transport) {
+            this.events.emit('status', { status, ...(detail ? { detail } : {}) });
+          }
         },
-      });
-      this.transport.start();
-    }
+        onGenerationMoved: (generation) => this.resetLocal(generation, 'purge'),
+        onError: (error) => this.events.emit('error', error),
+      },
+    });
+    this.transport = transport;
+    transport.start();
   }
 
   /** Sync status (`offline` without a server). */

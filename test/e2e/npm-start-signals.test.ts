@@ -56,7 +56,7 @@ describe('npm start and signals', () => {
       expect(isRunning(server.nodePid)).toBe(false);
       // And a new connection is refused: nothing is listening any more.
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
-    });
+    }, 180_000);
   }
 
   it('SIGTERM to npm itself (a supervisor) stops the node server too', async () => {
@@ -71,5 +71,5 @@ describe('npm start and signals', () => {
       check();
     });
     expect(isRunning(server.nodePid)).toBe(false);
-  });
+  }, 180_000);
 });
