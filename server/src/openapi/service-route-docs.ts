@@ -44,7 +44,9 @@ export const CLOSE_CODE_REACTIONS: Record<number, string> = {
     'The data was purged; the reason is generation=<n>: wipe the local replica, store n, reconnect with generation=<n>.',
   [CloseCodes.unsupportedMessage.code]: 'A message type the server does not speak: stop.',
   [CloseCodes.rateLimited.code]:
-    'Over the message-rate or byte budget: reconnect with a growing delay.',
+    'Over the message-rate or byte budget, or the per-user connection cap or write budget: reconnect with a growing delay.',
+  [CloseCodes.documentTooLarge.code]:
+    'The document is at its size cap (SYNC_MAX_DOCUMENT_BYTES): stop; retrying cannot help until data is deleted (retention, purge).',
 };
 
 const closeCodes = Object.values(CloseCodes).map(({ code, reason }) => ({

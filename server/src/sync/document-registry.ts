@@ -8,10 +8,13 @@ import { SyncMetrics } from './sync-metrics';
 export interface RegistryOptions {
   /** A document with no peers and nothing in flight is unloaded after this long. */
   idleUnloadMs?: number;
+  /** Most bytes a document's log may hold; writes past it are refused (`SYNC_MAX_DOCUMENT_BYTES`). */
+  maxDocumentBytes?: number;
 }
 
 const DEFAULTS: Required<RegistryOptions> = {
   idleUnloadMs: 60_000,
+  maxDocumentBytes: Number.POSITIVE_INFINITY,
 };
 
 /** Awareness of `clientIds` changed through the peers of `doc` on this instance. */
@@ -69,7 +72,11 @@ export class DocumentRegistry {
     private readonly logger: Logger,
     options: RegistryOptions = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    // An option passed as undefined keeps its default (a spread would overwrite it).
+    const given = Object.fromEntries(
+      Object.entries(options).filter(([, value]) => value !== undefined),
+    ) as RegistryOptions;
+    this.options = { ...DEFAULTS, ...given };
     const every = Math.max(50, Math.min(this.options.idleUnloadMs / 2, 10_000));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
@@ -227,6 +234,7 @@ export class DocumentRegistry {
     const { updates, skipped, lastId } = await this.log.load(docName, generation);
     const doc = new LiveDocument(docName, userId, generation, {
       log: this.log,
+      maxBytes: this.options.maxDocumentBytes,
       metrics: this.metrics,
       persisted: (d) => this.emit('persisted', d),
       failed: (d, error) => this.failed(d, error),

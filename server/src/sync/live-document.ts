@@ -24,6 +24,22 @@ export class DocumentClosedError extends Error {
   }
 }
 
+/**
+ * The document reached its size cap (`SYNC_MAX_DOCUMENT_BYTES`): the change
+ * was not applied. The socket closes with 4413, REST answers 413.
+ */
+export class DocumentTooLargeError extends Error {
+  constructor(
+    readonly docName: string,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `The document is at its size limit of ${maxBytes} bytes; delete data (retention, purge) to write more`,
+    );
+    this.name = 'DocumentTooLargeError';
+  }
+}
+
 /** A connected replica, as the document sees it. */
 export interface DocumentPeer {
   send(frame: Uint8Array): void;
@@ -35,6 +51,8 @@ export interface DocumentPeer {
 /** What a live document needs from the registry that owns it. */
 export interface LiveDocumentHooks {
   log: Pick<DocumentLog, 'append'>;
+  /** Most bytes the document's log may hold (see {@link LiveDocument.logBytes}). */
+  maxBytes: number;
   metrics: SyncMetrics;
   /** An update was logged (and broadcast): the document persisted a change. */
   persisted(doc: LiveDocument): void;
@@ -84,6 +102,10 @@ export class LiveDocument {
   private loggedUpTo = '0';
   private queue: Operation[] = [];
   private draining = false;
+  /** See {@link logBytes}. */
+  private bytes = 0;
+  /** Bytes of replica updates accepted into the batch being applied, not yet logged. */
+  private reservedBytes = 0;
 
   constructor(
     readonly docName: string,
@@ -128,6 +150,16 @@ export class LiveDocument {
     return this.loggedUpTo;
   }
 
+  /**
+   * Bytes of the log this document was loaded from plus what was logged since
+   * (by this instance or read from others): an upper bound of its encoded
+   * size, which the cap is checked against. A compaction shrinks the log; the
+   * bound follows at the next load.
+   */
+  get logBytes(): number {
+    return this.bytes;
+  }
+
   /** True when nothing holds the document and nothing is in flight. */
   get quiet(): boolean {
     return (
@@ -145,6 +177,7 @@ export class LiveDocument {
    */
   initialise(entries: LoggedUpdate[], skipped: number, lastId: string): number {
     this.loggedUpTo = lastId;
+    for (const entry of entries) this.bytes += entry.update.byteLength;
     let unreadable = skipped;
     Y.transact(
       this.ydoc,
@@ -210,13 +243,24 @@ export class LiveDocument {
   /** Applies an update from a replica; resolves once it is logged and broadcast. */
   applyRemoteUpdate(update: Uint8Array, origin: DocumentPeer): Promise<void> {
     return this.enqueue<void>(origin, () => {
+      // Checked before applying: a Yjs update cannot be taken back once applied.
+      if (this.bytes + this.reservedBytes + update.byteLength > this.hooks.maxBytes) {
+        throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
+      }
+      this.reservedBytes += update.byteLength;
       Y.applyUpdate(this.ydoc, update, origin);
     });
   }
 
   /** Runs `mutate` on the document (REST); resolves with its result once logged. */
   write<T>(mutate: (doc: UserDoc) => T): Promise<T> {
-    return this.enqueue(null, () => mutate(this.userDoc));
+    return this.enqueue(null, () => {
+      // A REST write is small and its size unknown beforehand: refused once the cap is reached.
+      if (this.bytes + this.reservedBytes >= this.hooks.maxBytes) {
+        throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
+      }
+      return mutate(this.userDoc);
+    });
   }
 
   /** Answers a replica's sync step 1 with what it lacks, after everything queued before it is logged. */
@@ -258,6 +302,7 @@ export class LiveDocument {
       this.ydoc.off('update', capture);
     }
     this.loggedUpTo = maxId(this.loggedUpTo, lastId);
+    for (const entry of entries) this.bytes += entry.update.byteLength;
     if (unreadable > 0) this.markIncomplete();
     if (produced.length > 0) {
       this.hooks.metrics.updatesFannedIn += entries.length;
@@ -352,9 +397,11 @@ export class LiveDocument {
       }
     }
     this.ydoc.off('update', capture);
+    this.reservedBytes = 0;
     if (produced.length > 0) {
       const merged =
         produced.length === 1 ? produced[0]!.update : Y.mergeUpdates(produced.map((p) => p.update));
+      this.bytes += merged.byteLength;
       try {
         const id = await this.hooks.log.append(this.docName, this.userId, this.generation, merged);
         // Entries from other instances may have advanced it meanwhile.

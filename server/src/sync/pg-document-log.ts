@@ -113,7 +113,7 @@ export class PgDocumentLog implements DocumentLog {
   /**
    * Appends an update, but only while the document is still at `generation`:
    * an update racing a purge is refused with {@link GenerationMovedError}
-   * instead of landing in the new generation. The same statement notifies the
+   * instead of landing in the new generation or surviving in the old one. The same statement notifies the
    * other instances on {@link DOC_UPDATES_CHANNEL} (delivered at commit).
    * Appends of different documents made while others are being written share
    * one statement and one commit ({@link GroupCommit}); each resolves once its
@@ -143,6 +143,10 @@ export class PgDocumentLog implements DocumentLog {
          FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::int[])
                 AS i(doc_name, user_id, generation, payload, byte_length)
          JOIN crdt_documents d ON d.doc_name = i.doc_name AND d.generation = i.generation
+         -- Waits for a purge holding the row (FOR UPDATE), then re-reads it: without the lock
+         -- an append that read the row before the purge committed could insert into the old
+         -- generation after the purge's DELETE had looked, and outlive the purge.
+         FOR KEY SHARE OF d
          RETURNING id, doc_name, generation)
        SELECT doc_name, id::text AS id,
               pg_notify('${DOC_UPDATES_CHANNEL}',

@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SYNC_CLOSE, SYNC_PATH_PREFIX } from '@mindful/shared';
 import type { Auth } from '../auth/auth';
+import type { SessionWatch } from '../auth/session-watch';
+import type { UserQuota } from './user-quota';
 import type { DocumentRegistry } from './document-registry';
 import { DEFAULT_LIMITS, SyncConnection, type ConnectionLimits } from './sync-connection';
 
@@ -22,7 +24,14 @@ export interface SyncSocket {
  */
 export function attachSyncSocket(
   httpServer: http.Server,
-  deps: { auth: Auth; registry: DocumentRegistry; log: Logger; cookieOrigins: ReadonlySet<string> },
+  deps: {
+    auth: Auth;
+    registry: DocumentRegistry;
+    log: Logger;
+    cookieOrigins: ReadonlySet<string>;
+    sessions: SessionWatch;
+    quota: UserQuota;
+  },
   limits: Partial<ConnectionLimits> = {},
 ): SyncSocket {
   const resolved = { ...DEFAULT_LIMITS, ...limits };

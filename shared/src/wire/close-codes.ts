@@ -24,6 +24,11 @@ export const SYNC_CLOSE = {
    * The reason names it: see {@link generationReason}.
    */
   generationMoved: { code: 4410, reason: 'generation moved on' },
+  /**
+   * The document reached its size cap (`SYNC_MAX_DOCUMENT_BYTES`): the update was not stored.
+   * Re-sending it cannot help until data is deleted (retention, purge).
+   */
+  documentTooLarge: { code: 4413, reason: 'document too large' },
   /** A message type the server does not speak (protocol versions differ). */
   unsupportedMessage: { code: 4415, reason: 'unsupported message type' },
   /** Too many messages (or bytes) too fast: reconnect after a growing delay. */
