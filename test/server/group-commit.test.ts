@@ -52,4 +52,28 @@ describeEachStore('log appends share commits', (store) => {
       expect(loaded.updates.map((u) => [...u.update])).toEqual([[i]]);
     }
   });
+
+  it('an entry the store refuses fails alone; the others of its statement are logged', async () => {
+    const db = store();
+    const log = new PgDocumentLog(db.pool, new FieldCipher(TEST_ENCRYPTION_KEY, []));
+    const { rows } = await db.pool.query<{ id: string }>(
+      `INSERT INTO users (email) SELECT 'gc2-' || g || '-' || $1 || '@example.com'
+       FROM generate_series(1, 6) g RETURNING id::text AS id`,
+      [randomUUID()],
+    );
+    const docs = rows.map((row) => ({ userId: row.id, docName: userDocName(row.id) }));
+    for (const doc of docs) await log.ensureDocument(doc.docName, doc.userId);
+    // The last one names a user that does not exist: the foreign key refuses it.
+    const outcomes = await Promise.allSettled(
+      docs.map((doc, i) =>
+        log.append(doc.docName, i === 5 ? randomUUID() : doc.userId, 1, new Uint8Array([i])),
+      ),
+    );
+    expect(outcomes.slice(0, 5).map((o) => o.status)).toEqual(Array(5).fill('fulfilled'));
+    expect(outcomes[5]!.status).toBe('rejected');
+    for (const [i, doc] of docs.slice(0, 5).entries()) {
+      const loaded = await log.load(doc.docName, 1);
+      expect(loaded.updates.map((u) => [...u.update])).toEqual([[i]]);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
 import type { FieldCipher } from '../crypto/cipher';
@@ -20,11 +21,19 @@ export interface ProjectionOptions {
   reconcileDebounceMs?: number;
   /** Wait before retrying a reconciliation that failed on a store error. */
   reconcileRetryMs?: number;
+  /**
+   * Scheduled reconciliations running at once, across documents. The rest
+   * wait their turn and, meanwhile, gather more of their document's changes
+   * into one run; log appends (what writers wait for) keep the store's
+   * capacity. Runs someone waits for (reconcileNow, shutdown) are not limited.
+   */
+  maxConcurrentReconciles?: number;
 }
 
 const DEFAULTS: Required<ProjectionOptions> = {
   reconcileDebounceMs: 300,
   reconcileRetryMs: 5_000,
+  maxConcurrentReconciles: 2,
 };
 
 /**
@@ -44,6 +53,7 @@ export class Projection implements ProjectionEvents {
   private readonly unsubscribe: (() => void)[];
   private catchUpTimer: NodeJS.Timeout | null = null;
   private catchUp: Promise<unknown> = Promise.resolve();
+  private readonly scheduledSlots: LimitFunction;
 
   constructor(
     private readonly registry: DocumentRegistry,
@@ -53,6 +63,7 @@ export class Projection implements ProjectionEvents {
     options: ProjectionOptions = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.scheduledSlots = pLimit(this.options.maxConcurrentReconciles);
     this.reconciler = new Reconciler(pool, cipher, log, registry.metrics, {
       settings: this.settingsListeners,
       rows: this.rowsListeners,
@@ -161,8 +172,11 @@ export class Projection implements ProjectionEvents {
     state.dirty = false;
     let retry = false;
     this.holdWhilePending(doc, state);
+    // A scheduled run waits for a slot inside `running`, so changes arriving
+    // meanwhile only mark the document dirty (no second run is scheduled).
+    const reconcile = () => this.reconciler.reconcile(doc, state);
     state.running = doc.track(
-      this.reconciler.reconcile(doc, state).catch((error: unknown) => {
+      (force ? reconcile() : this.scheduledSlots(reconcile)).catch((error: unknown) => {
         this.registry.metrics.reconcileFailures++;
         if (error instanceof GenerationMovedError) {
           this.log.warn(

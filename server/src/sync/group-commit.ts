@@ -63,7 +63,13 @@ export class GroupCommit<K, I, O> {
     try {
       outcomes = await this.write(batch.map(({ key, item }) => ({ key, item })));
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One entry the store refuses (say, its user purged mid-flight) must
+      // not fail the others: each is retried on its own.
+      await Promise.all(batch.map((entry) => this.run([entry])));
       return;
     }
     batch.forEach((entry, i) => {
