@@ -11,7 +11,8 @@ import type {
   SettingsProjectedListener,
 } from './projection-events';
 import { ProjectionState } from './projection-state';
-import { unreconciledDocuments } from './projection-store';
+import { isDatabaseUnavailable } from '../db/connection-errors';
+import { quarantineDocument, unreconciledDocuments } from './projection-store';
 import { Reconciler } from './reconciler';
 
 /** Tuning of the projection; the defaults suit production. */
@@ -21,6 +22,13 @@ export interface ProjectionOptions {
   /** Wait before retrying a reconciliation that failed on a store error. */
   reconcileRetryMs?: number;
 }
+
+/**
+ * Runs in a row that may fail for a reason other than the database being
+ * away before the document is quarantined: not retried until its next change
+ * (the catch-up skips it too, also after a restart).
+ */
+export const QUARANTINE_AFTER_FAILURES = 3;
 
 const DEFAULTS: Required<ProjectionOptions> = {
   reconcileDebounceMs: 300,
@@ -161,20 +169,52 @@ export class Projection implements ProjectionEvents {
     state.dirty = false;
     let retry = false;
     this.holdWhilePending(doc, state);
+    // Read before the run: what a quarantine covers is what this run saw.
+    const readUpTo = doc.lastLoggedId;
     state.running = doc.track(
-      this.reconciler.reconcile(doc, state).catch((error: unknown) => {
-        this.registry.metrics.reconcileFailures++;
-        if (error instanceof GenerationMovedError) {
-          this.log.warn(
-            { doc: doc.docName },
-            'generation moved on during reconciliation; dropping the document',
+      this.reconciler
+        .reconcile(doc, state)
+        .then(() => {
+          state.failures = 0;
+        })
+        .catch(async (error: unknown) => {
+          this.registry.metrics.reconcileFailures++;
+          if (error instanceof GenerationMovedError) {
+            this.log.warn(
+              { doc: doc.docName },
+              'generation moved on during reconciliation; dropping the document',
+            );
+            this.registry.discardStale(doc, error);
+            return;
+          }
+          // The error's message may quote document content: log its kind only.
+          const kind = { name: (error as Error)?.name, code: (error as { code?: string })?.code };
+          if (isDatabaseUnavailable(error)) {
+            this.log.warn(
+              { err: kind, doc: doc.docName },
+              'reconciliation failed; database away, retrying',
+            );
+            retry = true;
+            return;
+          }
+          state.failures++;
+          if (state.failures < QUARANTINE_AFTER_FAILURES) {
+            this.log.error(
+              { err: kind, doc: doc.docName, attempt: state.failures },
+              'reconciliation failed; retrying',
+            );
+            retry = true;
+            return;
+          }
+          this.registry.metrics.documentsQuarantined++;
+          this.log.error(
+            { err: kind, doc: doc.docName, attempts: state.failures, upToId: readUpTo },
+            'reconciliation keeps failing; document quarantined until its next change',
           );
-          this.registry.discardStale(doc, error);
-          return;
-        }
-        this.log.error({ err: error, doc: doc.docName }, 'reconciliation failed; retrying');
-        retry = true;
-      }),
+          await quarantineDocument(this.pool, doc.docName, readUpTo).catch((failure: unknown) =>
+            this.log.warn({ err: failure, doc: doc.docName }, 'could not record the quarantine'),
+          );
+        }),
     );
     try {
       await state.running;
