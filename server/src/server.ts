@@ -10,18 +10,17 @@ import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
+import { trackInFlight } from './http/in-flight';
+import { loggableDatabaseUrl } from './log/logger';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
-import { insightsJob } from './insights/insights-job';
-import { schedulePrivacyJobs } from './privacy/privacy-jobs';
 import { followProjectedSettings } from './privacy/privacy-projection';
 import { Projection, type ProjectionOptions } from './projection/projection';
 import { UserBaselines } from './sessions/user-baseline';
-import { compactionJob } from './sync/compaction';
 import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
 import { PgDocumentLog } from './sync/pg-document-log';
+import { scheduleJobs } from './scheduled-jobs';
 import { startSync, type SyncOptions } from './sync/sync-service';
-import { scheduleTeamJobs } from './teams/team-jobs';
 import { followReconciledRows } from './teams/team-projection';
 
 /** A server that is listening, and how to stop it. */
@@ -94,18 +93,13 @@ export async function startServer({
   followProjectedSettings(ctx.projection);
   followReconciledRows(ctx.projection);
   // Tests drive the jobs directly; a timer would race their assertions.
-  const scheduleJobs = sync?.scheduleJobs ?? config.env !== 'test';
-  if (config.env !== 'test') {
-    scheduleTeamJobs(ctx);
-    schedulePrivacyJobs(ctx);
-  }
-  if (scheduleJobs) {
-    ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
-    ctx.jobs.add(insightsJob());
-    // Catch up on reconciliation a crash left behind, now and then periodically.
-    ctx.projection.startCatchingUp(sync?.catchUpEveryMs ?? 5 * 60_000);
-  }
+  scheduleJobs(ctx, {
+    features: config.env !== 'test',
+    replication: sync?.scheduleJobs ?? config.env !== 'test',
+    catchUpEveryMs: sync?.catchUpEveryMs ?? 5 * 60_000,
+  });
   const httpServer = http.createServer(createApp(ctx));
+  const inFlight = trackInFlight(httpServer);
   const syncService = startSync(ctx, documentLog, httpServer, sync);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -113,19 +107,35 @@ export async function startServer({
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info({ port, host: config.host, store: db.kind }, 'server listening');
+  const url = `http://${host}:${port}`;
+  // The one start line: where to point a browser, and where the data lives.
+  log.info(
+    {
+      url,
+      port,
+      store: db.kind,
+      data_dir: path.resolve(config.dataDir),
+      ...(config.databaseUrl ? { database: loggableDatabaseUrl(config.databaseUrl) } : {}),
+      base_url: config.baseUrl ?? 'derived from each request',
+    },
+    `Mindful Code server listening on ${url}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      // Stop accepting, let requests in flight finish while the documents still
+      // serve them, then close the sync sockets (1001) and the rest.
+      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeIdleConnections();
+      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
+      await inFlight.idle();
+      httpServer.closeIdleConnections();
       await ctx.projection.stopCatchingUp();
       await syncService.close();
       // Lets the projection reconcile what is pending, then closes every document.
       await ctx.registry.close();
       ctx.projection.detach();
-      const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      httpServer.closeIdleConnections();
-      const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
       await drained;
       clearTimeout(timer);
       await ctx.jobs.stop();
@@ -133,5 +143,5 @@ export async function startServer({
       log.info('server stopped');
     })());
 
-  return { url: `http://${host}:${port}`, port, ctx, httpServer, close };
+  return { url, port, ctx, httpServer, close };
 }

@@ -53,6 +53,15 @@ export {
   storableText,
   UNSTORABLE_TEXT_MESSAGE,
 } from './schemas/storable-text';
+export {
+  WIRE_TIME_LIMITS,
+  wireInstantMs,
+  wireInstantIso,
+  wireDay,
+  wireInstantOrDay,
+  ianaTimeZone,
+  type InstantOrDay,
+} from './schemas/wire-time';
 
 // Flow engine: errors
 export { FlowInputError, OutOfOrderInputError } from './flow/errors';

@@ -10,8 +10,13 @@ describeEachStore('errors and logs', (store) => {
   let server: RunningServer;
   const logs = new LogCapture();
   beforeAll(async () => {
-    const config = testConfig({ LOG_LEVEL: 'info', METRICS_TOKEN });
-    server = await startServer({ config, log: createLogger('info', logs.sink), database: store() });
+    // debug: request lines are logged at debug, and their redaction is checked below.
+    const config = testConfig({ LOG_LEVEL: 'debug', METRICS_TOKEN });
+    server = await startServer({
+      config,
+      log: createLogger('debug', logs.sink),
+      database: store(),
+    });
   });
   afterAll(async () => {
     await server?.close();

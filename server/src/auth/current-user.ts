@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { SubscriptionTier } from '../config/config';
-import { unauthorized } from '../http/errors';
+import { unauthorized } from '../errors/domain-error';
 import type { Auth } from './auth';
 import { SessionCache } from './session-cache';
 

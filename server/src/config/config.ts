@@ -42,6 +42,8 @@ const envSchema = z.object({
   DEFAULT_SUBSCRIPTION_TIER: z.enum(SUBSCRIPTION_TIERS).default('free'),
   TEAM_MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: pretty on a terminal in development, JSON otherwise (log/logger.ts). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
@@ -67,6 +69,7 @@ export interface Config {
   defaultSubscriptionTier: SubscriptionTier;
   teamMinGroupSize: number;
   logLevel: string;
+  logFormat: 'json' | 'pretty' | undefined;
   authRateLimit: { max: number; windowSeconds: number };
   /** How long a verified bearer token is remembered (0: verify every request). */
   authSessionCacheMs: number;
@@ -122,6 +125,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultSubscriptionTier: e.DEFAULT_SUBSCRIPTION_TIER,
     teamMinGroupSize: e.TEAM_MIN_GROUP_SIZE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     authRateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_S },
     authSessionCacheMs: e.AUTH_SESSION_CACHE_MS,
     metricsToken: e.METRICS_TOKEN,

@@ -10,8 +10,8 @@ import {
 } from '@mindful/shared';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { conflict } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { conflict } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { storedInsights } from '../insights/insights-store';
 import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
 import { DetectorCache } from './detector-cache';

@@ -4,8 +4,8 @@ import { authRoutes } from '../auth/auth-routes';
 import { clientAddress, nonBrowserClients } from '../auth/non-browser-clients';
 import { requireUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
+import { requireJsonBody } from './json-body';
 import { metricsRoute } from './metrics-route';
 import { flowRoutes } from '../flow/flow-routes';
 import { flowRouteDocs } from '../flow/flow-route-docs';
@@ -13,7 +13,9 @@ import { meRouteDocs, meRoutes } from '../auth/me-routes';
 import { ApiDocs } from '../openapi/api-docs';
 import { API_INFO } from '../openapi/api-info';
 import { authRouteDocs } from '../openapi/auth-route-docs';
-import { unknownApiRoutes } from '../openapi/express-routes';
+import { RouteTable, unknownApiRoutes } from '../openapi/express-routes';
+import { observeRequests } from '../metrics/http-metrics';
+import { ServerMetrics } from '../metrics/server-metrics';
 import { mountReference } from '../openapi/reference-page';
 import { serviceRouteDocs, syncSocketDocs } from '../openapi/service-route-docs';
 import { privacyRoutes } from '../privacy/privacy-routes';
@@ -46,21 +48,9 @@ export function createApp(ctx: AppContext): express.Express {
       }),
     );
   }
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      ctx.log.info(
-        {
-          method: req.method,
-          path: loggablePath(req.originalUrl),
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  const routes = new RouteTable(app);
+  const metrics = new ServerMetrics(ctx.registry, ctx.jobs);
+  app.use(observeRequests(metrics, routes, ctx.log));
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -74,7 +64,7 @@ export function createApp(ctx: AppContext): express.Express {
     }
   });
 
-  app.get('/metrics', metricsRoute(ctx));
+  app.get('/metrics', metricsRoute(ctx, metrics));
   docs.register({ prefix: '', tag: 'Service', auth: 'public', docs: serviceRouteDocs });
   mountReference(app, docs);
   docs.register({
@@ -86,7 +76,7 @@ export function createApp(ctx: AppContext): express.Express {
   });
 
   // Before authentication: an unknown /api route is 404 for everyone.
-  app.use(unknownApiRoutes(app));
+  app.use(unknownApiRoutes(routes));
 
   // better-auth reads the raw body itself: mount it before express.json().
   app.all('/api/auth/*splat', nonBrowserClients, authRoutes(ctx.auth, BODY_LIMIT_BYTES));
@@ -98,6 +88,7 @@ export function createApp(ctx: AppContext): express.Express {
     catchAll: '/api/auth/*splat',
   });
 
+  app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
 
   const api = express.Router();

@@ -66,6 +66,9 @@ function sleepMs(waitMs: number, timing: JobTiming): number {
   return Math.max(Math.ceil(waitMs) + 2, soon);
 }
 
+/** Told of every finished run (metrics): the job, whether it failed, how long it took. */
+export type JobRunObserver = (job: string, outcome: 'success' | 'failure', seconds: number) => void;
+
 type Attempt = { outcome: 'ran' } | { outcome: 'failed'; error: unknown } | { outcome: 'skipped' };
 
 /**
@@ -82,6 +85,7 @@ export class JobScheduler {
   private readonly schedule: ScheduledEntry[] = [];
   private readonly running = new Set<Promise<unknown>>();
   private readonly firstCheckMs: number;
+  private readonly observers: JobRunObserver[] = [];
   private stopped = false;
 
   constructor(
@@ -122,6 +126,11 @@ export class JobScheduler {
       this.log.error({ job: job.name, err: error }, 'job could not be started');
       return { ran: false, error };
     }
+  }
+
+  /** Calls `observer` after every run this instance makes (skipped checks are not runs). */
+  onRun(observer: JobRunObserver): void {
+    this.observers.push(observer);
   }
 
   /** Stops scheduling and waits for running jobs to finish. */
@@ -187,6 +196,8 @@ export class JobScheduler {
     }
     await recordEnd(this.pool, job.name, outcome.run, failure);
     const ms = Date.now() - started;
+    for (const observe of this.observers)
+      observe(job.name, failure ? 'failure' : 'success', ms / 1000);
     if (failure) {
       this.log.error(
         { job: job.name, err: failure.error, ms, retryMs: timing.retryMs },

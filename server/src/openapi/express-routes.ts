@@ -51,31 +51,42 @@ function join(prefix: string, path: string): string {
 }
 
 /**
+ * The mounted routes as matchers, built from the app on first use (every
+ * route is mounted by then): which template, if any, serves a request.
+ */
+export class RouteTable {
+  private matchers: { method: string; path: string; test: (path: string) => boolean }[] | undefined;
+
+  constructor(private readonly app: Express) {}
+
+  /** The Express path template serving `method path`, or null when none does. */
+  template(method: string, path: string): string | null {
+    this.matchers ??= mountedRoutes(this.app).map((r) => {
+      const m = match(r.path, { decode: false, end: true });
+      return { method: r.method, path: r.path, test: (p: string) => m(p) !== false };
+    });
+    const wanted = method === 'HEAD' ? 'get' : method.toLowerCase();
+    const trimmed = path.length > 1 ? path.replace(/\/$/, '') : path;
+    // OPTIONS is the CORS preflight, answered by the cors middleware for known paths.
+    const found = this.matchers.find(
+      (r) => (r.method === 'all' || r.method === wanted || wanted === 'options') && r.test(trimmed),
+    );
+    return found?.path ?? null;
+  }
+}
+
+/**
  * Answers 404 for a request under `/api` that no mounted route matches,
  * before authentication runs: an anonymous caller learns nothing more from
- * an unknown route than a signed-in one. The route table is read from the
- * app on first use (every route is mounted by then).
+ * an unknown route than a signed-in one.
  */
-export function unknownApiRoutes(app: Express): RequestHandler {
-  let matchers: { method: string; test: (path: string) => boolean }[] | undefined;
+export function unknownApiRoutes(routes: RouteTable): RequestHandler {
   return (req, res, next) => {
     if (req.path !== '/api' && !req.path.startsWith('/api/')) {
       next();
       return;
     }
-    matchers ??= mountedRoutes(app)
-      .filter((r) => r.path.startsWith('/api/'))
-      .map((r) => {
-        const m = match(r.path, { decode: false, end: true });
-        return { method: r.method, test: (p: string) => m(p) !== false };
-      });
-    const method = req.method === 'HEAD' ? 'get' : req.method.toLowerCase();
-    // OPTIONS is the CORS preflight, answered by the cors middleware for known paths.
-    const path = req.path.length > 1 ? req.path.replace(/\/$/, '') : req.path;
-    const known = matchers.some(
-      (r) => (r.method === 'all' || r.method === method || method === 'options') && r.test(path),
-    );
-    if (known) {
+    if (routes.template(req.method, req.path) !== null) {
       next();
       return;
     }

@@ -37,5 +37,9 @@ export const sessionWireSchema = z
     focus_score: z.number().nullable().meta({ description: 'In [0, 1]' }),
     device_id: z.string().nullable(),
     created_at: isoUtc,
+    project_path_hidden_reason: z.enum(PROJECT_PATH_HIDDEN_REASONS).nullable().meta({
+      description:
+        'Set when project_path is null because a privacy setting keeps paths off the server: which one. null otherwise',
+    }),
   })
   .meta({ id: 'Session' });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { HttpError } from '../http/errors';
+import { DomainError } from '../errors/domain-error';
 
 /**
  * Counts one invitation sent by `userId` against their quota of `max` per
@@ -27,8 +27,7 @@ export async function takeInvitationQuota(
   );
   const { sent, retry_after_s } = rows[0];
   if (sent > limit.max) {
-    throw new HttpError(
-      429,
+    throw new DomainError(
       'rate_limited',
       `Too many invitations: at most ${limit.max} per ${limit.windowSeconds} s; try again later`,
       { retry_after_s: Math.max(1, retry_after_s) },

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors/domain-error';
 import { isUuid, type TeamRole } from './team-access';
 import { getMember, lockTeam, type MemberRow } from './team-store';
 

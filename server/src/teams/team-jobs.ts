@@ -70,8 +70,3 @@ export function teamJobs(ctx: AppContext, now: () => Date = () => new Date()): S
     },
   ];
 }
-
-/** Registers the team jobs with the server's scheduler. */
-export function scheduleTeamJobs(ctx: AppContext): void {
-  for (const job of teamJobs(ctx)) ctx.jobs.add(job);
-}

@@ -41,6 +41,33 @@ const memberSchema = z
   })
   .meta({ id: 'TeamMember' });
 
+const invitationSchema = z
+  .object({
+    id: uuid,
+    team_id: uuid,
+    email: z.string(),
+    role: z.enum(TEAM_ROLES),
+    status: z.literal('pending'),
+    invited_by: uuid,
+    created_at: z.string(),
+    expires_at: z.string(),
+  })
+  .meta({ id: 'TeamInvitation' });
+
+const receivedInvitationSchema = z
+  .object({
+    id: uuid,
+    team_id: uuid,
+    team_name: z.string(),
+    role: z.enum(TEAM_ROLES),
+    invited_by_name: z.string().nullable(),
+    created_at: z.string(),
+    expires_at: z.string(),
+  })
+  .meta({ id: 'ReceivedTeamInvitation' });
+
+const invitationParams = z.object({ invitationId: uuid });
+
 const alertList = z.object({ alerts: z.array(z.record(z.string(), z.unknown())) });
 
 /** `/api/teams/*` (team-routes.ts). Paid routes answer 402 below the premium tier. */
@@ -108,11 +135,61 @@ export const teamRouteDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/:id/members',
-    summary: 'Add a member by email (admin)',
+    summary: 'Invite someone by email (admin)',
+    description:
+      'Creates (or renews) an invitation the owner of the address accepts or declines; nobody joins without accepting. Whether an account uses the address is never looked up, so the answer is the same for any address. 409 for the address of a member; 429 over TEAM_INVITE_RATE_LIMIT_MAX invitations per TEAM_INVITE_RATE_LIMIT_WINDOW_S, counted per inviter in the database.',
     params: teamId,
     body: addMemberBody,
-    responses: { 201: { description: 'The member', schema: memberSchema } },
-    errors: [402, 403, 404, 409],
+    responses: { 201: { description: 'The invitation', schema: invitationSchema } },
+    errors: [402, 403, 404, 409, 429],
+  },
+  {
+    method: 'get',
+    path: '/:id/invitations',
+    summary: "The team's pending invitations (admin)",
+    params: teamId,
+    responses: {
+      200: {
+        description: 'Invitations that can still be accepted, newest first',
+        schema: z.object({ invitations: z.array(invitationSchema) }),
+      },
+    },
+    errors: [402, 403, 404],
+  },
+  {
+    method: 'delete',
+    path: '/:id/invitations/:invitationId',
+    summary: 'Withdraw an invitation (admin)',
+    params: z.object({ id: uuid, invitationId: uuid }),
+    responses: { 204: { description: 'Withdrawn' } },
+    errors: [402, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/invitations',
+    summary: 'Invitations to your address (any tier)',
+    responses: {
+      200: {
+        description: 'Invitations you can accept, newest first',
+        schema: z.object({ invitations: z.array(receivedInvitationSchema) }),
+      },
+    },
+  },
+  {
+    method: 'post',
+    path: '/invitations/:invitationId/accept',
+    summary: 'Accept an invitation to your address: you join the team (no consent given)',
+    params: invitationParams,
+    responses: { 200: { description: 'Your new membership', schema: memberSchema } },
+    errors: [404],
+  },
+  {
+    method: 'post',
+    path: '/invitations/:invitationId/decline',
+    summary: 'Decline an invitation to your address',
+    params: invitationParams,
+    responses: { 204: { description: 'Declined (deleted)' } },
+    errors: [404],
   },
   {
     method: 'put',

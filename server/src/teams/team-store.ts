@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors/domain-error';
 import { sharesWithTeams } from '../privacy/settings-mirror';
 import { dropNamedMember, recountTeamAlerts } from './burnout/alert-recount';
 import { lockTeamAlerts } from './burnout/team-alert-lock';
