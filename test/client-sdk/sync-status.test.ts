@@ -45,7 +45,8 @@ describe('the 4410 close reason', () => {
   });
 
   it('uses the codes of the wire contract', () => {
-    // 4413 is gone: the server never sent it (API.md lists 1009 for a message too large).
+    // A message too large is 1009 (API.md); 4413 is a document at its size cap
+    // (SYNC_MAX_DOCUMENT_BYTES), which the client halts on like any other 44xx.
     expect(SYNC_CLOSE_CODES).toEqual({
       goingAway: 1001,
       unauthorized: 4401,
@@ -54,6 +55,7 @@ describe('the 4410 close reason', () => {
       malformedMessage: 4400,
       unsupportedMessage: 4415,
       rateLimited: 4429,
+      documentTooLarge: 4413,
       messageTooBig: 1009,
       internalError: 1011,
     });
