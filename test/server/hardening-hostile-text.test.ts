@@ -98,6 +98,27 @@ describeEachStore(
       );
     });
 
+    it('sign-up name; and the password policy still applies behind the text check', async () => {
+      for (const name of [NUL, LONE_HIGH]) {
+        const response = await fetch(`${server.url}/api/auth/sign-up/email`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            email: `t-${Math.random().toString(36).slice(2)}@example.com`,
+            password: 'correct horse battery',
+            name,
+          }),
+        });
+        await expect400Naming(response, 'name');
+      }
+      const weak = await fetch(`${server.url}/api/auth/sign-up/email`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'weak@example.com', password: '12345678', name: 'Weak' }),
+      });
+      expect(weak.status).toBe(400);
+    });
+
     it('team name', async () => {
       for (const name of [NUL, LONE_HIGH]) {
         const response = await authedFetch(server.url, user.token, '/api/teams', {

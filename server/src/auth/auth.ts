@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { ianaTimeZone } from '@mindful/shared';
 import type { Config } from '../config/config';
-import { refuseWeakPasswords } from './password-hook';
+import { beforeAuthRoutes } from './storable-text-hook';
 
 /** The header the server itself sets to the peer's address (clients cannot forge it). */
 export const CLIENT_IP_HEADER = 'x-mindful-client-ip';
@@ -87,8 +87,8 @@ export function createAuth(pool: pg.Pool, config: Config, secret: string, log: L
       database: { generateId: 'uuid' },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
-    // Common and trivially weak passwords are refused offline (zxcvbn-ts).
-    hooks: { before: refuseWeakPasswords },
+    // Unstorable text, and common or trivially weak passwords (zxcvbn-ts, offline), are refused.
+    hooks: { before: beforeAuthRoutes },
     telemetry: { enabled: false },
     logger: {
       level: 'warn',

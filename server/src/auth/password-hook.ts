@@ -16,9 +16,13 @@ const PASSWORD_FIELDS: Record<string, string> = {
  * auth routes pass on in the API's error shape.
  */
 export const refuseWeakPasswords = createAuthMiddleware(async (ctx) => {
-  const field = PASSWORD_FIELDS[ctx.path];
+  refuseWeakPassword(ctx.path, (ctx.body ?? {}) as Record<string, unknown>);
+});
+
+/** The check of {@link refuseWeakPasswords} as a plain function (for a combined hook). */
+export function refuseWeakPassword(path: string, body: Record<string, unknown>): void {
+  const field = PASSWORD_FIELDS[path];
   if (!field) return;
-  const body = (ctx.body ?? {}) as Record<string, unknown>;
   const password = body[field];
   // A missing or non-string password is better-auth's own validation to refuse.
   if (typeof password !== 'string') return;
@@ -30,4 +34,4 @@ export const refuseWeakPasswords = createAuthMiddleware(async (ctx) => {
     message: `The ${field} ${problem.message}`,
     details: [{ field, message: problem.message }],
   });
-});
+}

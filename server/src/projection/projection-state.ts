@@ -19,6 +19,13 @@ export class ProjectionState {
   readonly flowStates = new Map<string, string>();
   /** Keys of entries currently failing validation (each is counted once). */
   readonly rejectedKeys = new Set<string>();
+  /**
+   * Entries the store refused, by id, with the fingerprint refused: the same
+   * content is not tried (nor counted, nor logged) again while loaded.
+   */
+  readonly refused = new Map<string, string>();
+  /** Runs in a row that failed for a reason other than the database being away. */
+  failures = 0;
 
   /** True while a run is scheduled or in flight. */
   get pending(): boolean {

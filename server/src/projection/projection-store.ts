@@ -1,6 +1,10 @@
 import type pg from 'pg';
 
-/** Documents whose log holds updates newer than their last reconciliation (a crash in between). */
+/**
+ * Documents whose log holds updates newer than their last reconciliation (a
+ * crash in between), leaving out a quarantined document until an update newer
+ * than its quarantine arrives.
+ */
 export async function unreconciledDocuments(
   pool: pg.Pool,
   limit: number,
@@ -9,9 +13,24 @@ export async function unreconciledDocuments(
     `SELECT d.doc_name, d.user_id::text AS user_id FROM crdt_documents d
      WHERE EXISTS (SELECT 1 FROM crdt_updates u
                    WHERE u.doc_name = d.doc_name AND u.generation = d.generation
-                     AND u.id > d.reconciled_update_id)
+                     AND u.id > d.reconciled_update_id
+                     AND u.id > COALESCE(d.quarantined_update_id, 0))
      LIMIT $1`,
     [limit],
   );
   return rows.map((row) => ({ docName: row.doc_name, userId: row.user_id }));
+}
+
+/** Marks a document quarantined up to log id `upToId` (see migration 0010). */
+export async function quarantineDocument(
+  pool: pg.Pool,
+  docName: string,
+  upToId: string,
+): Promise<void> {
+  await pool.query(
+    `UPDATE crdt_documents
+     SET quarantined_update_id = GREATEST(COALESCE(quarantined_update_id, 0), $2::bigint)
+     WHERE doc_name = $1`,
+    [docName, upToId],
+  );
 }

@@ -12,7 +12,8 @@ import type {
   SettingsProjectedListener,
 } from './projection-events';
 import { ProjectionState } from './projection-state';
-import { unreconciledDocuments } from './projection-store';
+import { isDatabaseUnavailable } from '../db/connection-errors';
+import { quarantineDocument, unreconciledDocuments } from './projection-store';
 import { Reconciler } from './reconciler';
 
 /** Tuning of the projection; the defaults suit production. */
@@ -29,6 +30,13 @@ export interface ProjectionOptions {
    */
   maxConcurrentReconciles?: number;
 }
+
+/**
+ * Runs in a row that may fail for a reason other than the database being
+ * away before the document is quarantined: not retried until its next change
+ * (the catch-up skips it too, also after a restart).
+ */
+export const QUARANTINE_AFTER_FAILURES = 3;
 
 const DEFAULTS: Required<ProjectionOptions> = {
   reconcileDebounceMs: 300,
@@ -172,11 +180,16 @@ export class Projection implements ProjectionEvents {
     state.dirty = false;
     let retry = false;
     this.holdWhilePending(doc, state);
+    // Read before the run: what a quarantine covers is what this run saw.
+    const readUpTo = doc.lastLoggedId;
     // A scheduled run waits for a slot inside `running`, so changes arriving
     // meanwhile only mark the document dirty (no second run is scheduled).
-    const reconcile = () => this.reconciler.reconcile(doc, state);
+    const reconcile = () =>
+      this.reconciler.reconcile(doc, state).then(() => {
+        state.failures = 0;
+      });
     state.running = doc.track(
-      (force ? reconcile() : this.scheduledSlots(reconcile)).catch((error: unknown) => {
+      (force ? reconcile() : this.scheduledSlots(reconcile)).catch(async (error: unknown) => {
         this.registry.metrics.reconcileFailures++;
         if (error instanceof GenerationMovedError) {
           this.log.warn(
@@ -186,8 +199,33 @@ export class Projection implements ProjectionEvents {
           this.registry.discardStale(doc, error);
           return;
         }
-        this.log.error({ err: error, doc: doc.docName }, 'reconciliation failed; retrying');
-        retry = true;
+        // The error's message may quote document content: log its kind only.
+        const kind = { name: (error as Error)?.name, code: (error as { code?: string })?.code };
+        if (isDatabaseUnavailable(error)) {
+          this.log.warn(
+            { err: kind, doc: doc.docName },
+            'reconciliation failed; database away, retrying',
+          );
+          retry = true;
+          return;
+        }
+        state.failures++;
+        if (state.failures < QUARANTINE_AFTER_FAILURES) {
+          this.log.error(
+            { err: kind, doc: doc.docName, attempt: state.failures },
+            'reconciliation failed; retrying',
+          );
+          retry = true;
+          return;
+        }
+        this.registry.metrics.documentsQuarantined++;
+        this.log.error(
+          { err: kind, doc: doc.docName, attempts: state.failures, upToId: readUpTo },
+          'reconciliation keeps failing; document quarantined until its next change',
+        );
+        await quarantineDocument(this.pool, doc.docName, readUpTo).catch((failure: unknown) =>
+          this.log.warn({ err: failure, doc: doc.docName }, 'could not record the quarantine'),
+        );
       }),
     );
     try {

@@ -114,6 +114,7 @@ export class Reconciler {
           known: nextSessions,
           stored: storedPrints,
           written,
+          refused: state.refused,
         });
         if (outcome !== 'stored') continue;
         this.metrics.sessionsUpserted++;
@@ -140,6 +141,7 @@ export class Reconciler {
         flowKeys,
         changedDates,
         settings,
+        refused: state.refused,
       });
       if (changedDates.size > 0) await this.notify(client, doc.userId, [...changedDates].sort());
       await client.query(
@@ -163,6 +165,7 @@ export class Reconciler {
       flowKeys: string[];
       changedDates: Set<string>;
       settings: PrivacySettings;
+      refused: Map<string, string>;
     },
   ): Promise<void> {
     const { rows: existing } = await client.query<{
@@ -188,6 +191,7 @@ export class Reconciler {
         known: nextFlows,
         stored: storedPrints,
         written,
+        refused: run.refused,
       });
       if (outcome !== 'stored') continue;
       this.metrics.flowStatesUpserted++;
@@ -219,14 +223,23 @@ export class Reconciler {
       known: Map<string, string>;
       stored: Map<string, string | null>;
       written: Fingerprinted;
+      /** Entries the store refused, with the refused fingerprint: quarantined while unchanged. */
+      refused: Map<string, string>;
     },
   ): Promise<Outcome | 'unchanged'> {
-    const { id, key, known, stored, written } = row;
+    const { id, key, known, stored, written, refused } = row;
     if (stored.has(id) && (known.get(id) ?? stored.get(id)) === key) {
       known.set(id, key);
       return 'unchanged';
     }
-    const outcome = await this.upsert(client, row.sql, row.params);
+    // Refused before with this very content: it would be refused again.
+    if (refused.get(id) === key) {
+      known.delete(id);
+      return 'unstorable';
+    }
+    const outcome = await this.upsert(client, row.sql, row.params, id);
+    if (outcome === 'unstorable') refused.set(id, key);
+    else refused.delete(id);
     if (outcome !== 'stored') {
       known.delete(id);
       return outcome;
@@ -242,6 +255,7 @@ export class Reconciler {
     client: pg.PoolClient,
     sql: string,
     params: () => unknown[],
+    id: string,
   ): Promise<Outcome> {
     await client.query('SAVEPOINT reconcile_row');
     try {
@@ -257,8 +271,8 @@ export class Reconciler {
       this.metrics.entriesRejectedByStore++;
       // The message of a store error can quote the value: log its kind only.
       this.log.warn(
-        { err: { name: (error as Error).name, code: (error as { code?: string }).code } },
-        'entry refused by the store',
+        { key: id, err: { name: (error as Error).name, code: (error as { code?: string }).code } },
+        'entry refused by the store; quarantined until it changes',
       );
       return 'unstorable';
     }

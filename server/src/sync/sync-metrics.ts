@@ -45,6 +45,8 @@ export class SyncMetrics {
   entriesRejectedByStore = 0;
   reconcileRuns = 0;
   reconcileFailures = 0;
+  /** Documents whose reconciliation kept failing and that wait for their next change. */
+  documentsQuarantined = 0;
 
   countClose(code: number): void {
     this.closedByCode.set(code, (this.closedByCode.get(code) ?? 0) + 1);
