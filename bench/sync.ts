@@ -20,9 +20,9 @@ import { mb, ms, pct, perSecond, ratio, row } from './stats';
 
 const WRITERS = 200;
 const UPDATES_PER_WRITER = 400;
-const LATENCY_SAMPLES = 300;
+const LATENCY_SAMPLES = 200;
 const IDLE_USERS = 999;
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.BENCH_SYNC_ROUNDS ?? 1);
 
 interface Target {
   name: string;

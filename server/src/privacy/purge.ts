@@ -4,6 +4,7 @@ import { inTransaction } from '../db/database';
 import { generationNotice } from '../sync/instance-fanout';
 import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/log-places';
 import { consentingTeamIdsOf, handOverTeams, recomputeTeam, takeOutOfTeamAlerts } from '../teams';
+import { purgeWakatimeData } from '../wakatime';
 
 /** `all` deletes the account too; `data` keeps the account and its sign-in. */
 export const PURGE_SCOPES = ['all', 'data'] as const;
@@ -56,6 +57,7 @@ export async function purgeUser(
     await client.query('DELETE FROM flow_states WHERE user_id = $1', [userId]);
     await client.query('DELETE FROM user_insights WHERE user_id = $1', [userId]);
     await client.query('DELETE FROM team_alert_members WHERE user_id = $1', [userId]);
+    await purgeWakatimeData(client, userId);
     if (scope === 'all') {
       // Erasing an account is never refused: its teams go on with their members.
       await handOverTeams(client, userId);

@@ -412,17 +412,39 @@ export class LiveDocument {
         return;
       }
       this.hooks.metrics.updatesPersisted += produced.length;
-      this.broadcast(produced);
+      this.broadcast(produced, merged);
       this.hooks.persisted(this);
     }
     for (const op of applied) op.done();
   }
 
-  private broadcast(produced: { update: Uint8Array; origin: unknown }[]): void {
-    for (const { update, origin } of produced) {
-      const message = encodeSyncUpdate(update);
-      for (const peer of this.peers) {
-        if (peer !== origin) peer.send(message);
+  /**
+   * Sends what a batch changed to every peer but its author, as one message
+   * per peer encoded once: peers that wrote none of the batch share one
+   * message of the whole of it (`merged`, when the caller has it already); a
+   * peer that wrote part of it gets the rest.
+   */
+  private broadcast(
+    produced: { update: Uint8Array; origin: unknown }[],
+    merged?: Uint8Array,
+  ): void {
+    if (produced.length === 0 || this.peers.size === 0) return;
+    const origins = new Set(produced.map((p) => p.origin));
+    let whole: Uint8Array | undefined;
+    for (const peer of this.peers) {
+      if (!origins.has(peer)) {
+        whole ??= encodeSyncUpdate(
+          merged ??
+            (produced.length === 1
+              ? produced[0]!.update
+              : Y.mergeUpdates(produced.map((p) => p.update))),
+        );
+        peer.send(whole);
+        continue;
+      }
+      const others = produced.filter((p) => p.origin !== peer).map((p) => p.update);
+      if (others.length > 0) {
+        peer.send(encodeSyncUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
       }
     }
   }

@@ -8,8 +8,17 @@ import {
   type LoadedLog,
   type LoggedUpdate,
 } from './document-log';
+import { GroupCommit } from './group-commit';
 import { maxId } from './log-ids';
 import { DOC_UPDATES_CHANNEL, subjectHash, updatePlace } from './log-places';
+
+/** An update encrypted and waiting for its group commit. */
+interface PendingAppend {
+  userId: string;
+  generation: number;
+  payload: string;
+  byteLength: number;
+}
 
 /**
  * The {@link DocumentLog} in PostgreSQL or PGlite: `crdt_documents` (one row per
@@ -106,35 +115,60 @@ export class PgDocumentLog implements DocumentLog {
    * an update racing a purge is refused with {@link GenerationMovedError}
    * instead of landing in the new generation or surviving in the old one. The same statement notifies the
    * other instances on {@link DOC_UPDATES_CHANNEL} (delivered at commit).
+   * Appends of different documents made while others are being written share
+   * one statement and one commit ({@link GroupCommit}); each resolves once its
+   * entry has committed.
    */
-  async append(
-    docName: string,
-    userId: string,
-    generation: number,
-    update: Uint8Array,
-  ): Promise<string> {
+  append(docName: string, userId: string, generation: number, update: Uint8Array): Promise<string> {
     const payload = this.cipher.encrypt(update, updatePlace(docName, generation));
-    const result = await this.pool.query<{ id: string }>(
+    return this.appends.submit(docName, {
+      userId,
+      generation,
+      payload,
+      byteLength: update.byteLength,
+    });
+  }
+
+  private readonly appends = new GroupCommit<string, PendingAppend, string>((items) =>
+    this.appendMany(items),
+  );
+
+  private async appendMany(
+    items: { key: string; item: PendingAppend }[],
+  ): Promise<(string | Error)[]> {
+    const { rows } = await this.pool.query<{ doc_name: string; id: string }>(
       `WITH inserted AS (
          INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
-         SELECT doc_name, $2, generation, 'update', $4, $5 FROM crdt_documents
-         WHERE doc_name = $1 AND generation = $3
+         SELECT d.doc_name, i.user_id, d.generation, 'update', i.payload, i.byte_length
+         FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::int[])
+                AS i(doc_name, user_id, generation, payload, byte_length)
+         JOIN crdt_documents d ON d.doc_name = i.doc_name AND d.generation = i.generation
          -- Waits for a purge holding the row (FOR UPDATE), then re-reads it: without the lock
          -- an append that read the row before the purge committed could insert into the old
          -- generation after the purge's DELETE had looked, and outlive the purge.
-         FOR KEY SHARE
+         FOR KEY SHARE OF d
          RETURNING id, doc_name, generation)
-       SELECT id::text AS id,
+       SELECT doc_name, id::text AS id,
               pg_notify('${DOC_UPDATES_CHANNEL}',
                         doc_name || '|' || generation || '|' || id || '|' || $6::text) AS notified
        FROM inserted`,
-      [docName, userId, generation, payload, update.byteLength, this.instanceId],
+      [
+        items.map((i) => i.key),
+        items.map((i) => i.item.userId),
+        items.map((i) => i.item.generation),
+        items.map((i) => i.item.payload),
+        items.map((i) => i.item.byteLength),
+        this.instanceId,
+      ],
     );
-    const id = result.rows[0]?.id;
-    if (id === undefined) {
-      throw new GenerationMovedError(docName, generation, await this.currentGeneration(docName));
-    }
-    return id;
+    const ids = new Map(rows.map((row) => [row.doc_name, row.id]));
+    return Promise.all(
+      items.map(async ({ key, item }) => {
+        const id = ids.get(key);
+        if (id !== undefined) return id;
+        return new GenerationMovedError(key, item.generation, await this.currentGeneration(key));
+      }),
+    );
   }
 
   /** Compacts the document's current generation now, whatever its entry count. */
