@@ -20,7 +20,7 @@ const ioModules = [
 ];
 
 /** The feature folders of the server: each imports another only through its index.ts. */
-const FEATURES = ['sessions', 'flow', 'insights', 'privacy', 'teams'];
+const FEATURES = ['sessions', 'flow', 'insights', 'privacy', 'teams', 'wakatime'];
 
 const serverNeverImportsSdk = {
   group: ['@mindful/client-sdk', '**/client-sdk/**'],
@@ -138,6 +138,25 @@ export default tseslint.config(
               regex: '^(\\.\\./)+http(/|$)',
               message:
                 'Features throw DomainError (errors/) and leave HTTP mapping to http/errors.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The WakaTime-compatible routes answer in WakaTime's own error codes: HTTP errors, in routes only.
+    files: ['server/src/wakatime/**/*-routes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            serverNeverImportsSdk,
+            {
+              regex: `^(\\.\\./)+(${FEATURES.join('|')})/`,
+              message:
+                "A feature uses another only through its named service interface: import '../<feature>' (its index.ts), never a file inside it.",
             },
           ],
         },

@@ -51,6 +51,7 @@ describe('the lint rules that keep the server rooms apart (docs/architecture.md)
     ['server/src/sessions/probe.ts', '../flow/flow-route-docs'],
     ['server/src/flow/probe.ts', '../insights/insights-store'],
     ['server/src/privacy/probe.ts', '../http/errors'],
+    ['server/src/privacy/probe.ts', '../wakatime/wakatime-privacy'],
   ])('%s refuses a file inside another room: %s', async (file, path) => {
     expect(await violations(file, importOf(path))).toContain('no-restricted-imports');
   });

@@ -1,8 +1,7 @@
-/** What other rooms may use of the WakaTime-compatible API: mounting it, and its part in export, purge and retention. */
-export { mountWakatime } from './wakatime-routes';
+// The wakatime room's named service interface: what other rooms may use of it.
 export {
-  purgeWakatimeData,
-  expireHeartbeats,
   WAKATIME_EXPORT_SECTIONS,
+  expireHeartbeats,
+  purgeWakatimeData,
   writeWakatimeSections,
 } from './wakatime-privacy';

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { DailyTotalsSession } from '@mindful/shared';
 import type { FieldCipher } from '../crypto/cipher';
-import { SESSION_COLUMNS, sessionFromRow, type SessionRow } from '../sessions/session-rows';
+import { SESSION_COLUMNS, sessionFromRow, type SessionRow } from '../sessions';
 
 /**
  * The user's stored sessions overlapping [fromMs, toMs), decrypted, read from

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { placeOf, type FieldCipher } from '../crypto/cipher';
-import type { JsonObjectStream } from '../privacy/json-stream';
+import type { JsonObjectStream } from '../privacy';
 
 /** Export sections of the tables this subsystem adds (the export test checks every table has one). */
 export const WAKATIME_EXPORT_SECTIONS = {
