@@ -128,6 +128,46 @@ async function shownFigures(page: Page) {
   };
 }
 
+/**
+ * Counts the page's IndexedDB write transactions. PGlite's `idb://` store answers queries from
+ * memory and copies changed files to IndexedDB after them, one pass at a time; after a large
+ * sync the copy trails the answers by seconds. A reload before it lands would open an older
+ * replica (the server would restore the rest once online), so the offline step waits for the
+ * copy to finish: no write transaction open, and none completed for a moment.
+ */
+function countIndexedDbWrites(): void {
+  const w = window as unknown as { __idbWrites: { open: number; last: number } };
+  w.__idbWrites = { open: 0, last: Date.now() };
+  const transaction = IDBDatabase.prototype.transaction;
+  IDBDatabase.prototype.transaction = function (
+    this: IDBDatabase,
+    ...args: Parameters<typeof transaction>
+  ) {
+    const tx = transaction.apply(this, args);
+    if (args[1] === 'readwrite') {
+      w.__idbWrites.open += 1;
+      const done = () => {
+        w.__idbWrites.open -= 1;
+        w.__idbWrites.last = Date.now();
+      };
+      tx.addEventListener('complete', done);
+      tx.addEventListener('abort', done);
+    }
+    return tx;
+  } as typeof transaction;
+}
+
+async function waitForReplicaOnDisk(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const w = window as unknown as { __idbWrites: { open: number; last: number } };
+      return w.__idbWrites.open === 0 && Date.now() - w.__idbWrites.last > 2_000;
+    },
+    undefined,
+    { timeout: 120_000, polling: 250 },
+  );
+}
+
 /** Waits until the page shows `expected` (sync brings data in over a few seconds). */
 async function waitForFigures(
   page: Page,
@@ -225,6 +265,7 @@ describe('the dashboard in headless Chromium', () => {
 
   it('draws every chart from two weeks of sessions, live, offline, and empties after a purge', async () => {
     const page = await context.newPage();
+    await page.addInitScript(countIndexedDbWrites);
     const diagnostics = watchPage(page);
     const url = `${dashboard.url}/?today=${TODAY}`;
     await page.goto(url);
@@ -289,12 +330,13 @@ describe('the dashboard in headless Chromium', () => {
       .toBe(expected.flows);
 
     // Offline: the server stops, the page reloads from the replica and shows the same figures.
+    await waitForReplicaOnDisk(page);
     await server!.close();
     server = null;
     await page.waitForSelector('#sync[data-status="offline"]', { timeout: 30_000 });
     await page.reload();
     await waitForFigures(page, expected, diagnostics);
-    expect(await page.locator('#sync').getAttribute('data-status')).toBe('offline');
+    await page.waitForSelector('#sync[data-status="offline"]', { timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-offline.png') });
 
     // Live: back online, a session from another replica appears without a reload.
