@@ -19,6 +19,7 @@ export function Trends({ days, weeks }: { days: DailyTotals[] | undefined; weeks
       marginLeft: 48,
       x: {
         type: 'band',
+        domain: rows.map((r) => r.date),
         label: null,
         tickFormat: '%d %b',
         ticks: rows.filter((_, i) => i % 7 === 0).map((r) => r.date),
