@@ -1,5 +1,4 @@
 // Client SDK costs, each next to a baseline measured in the same process:
-// - replica cold open (fresh directory) and warm reopen, with RSS;
 // - capture cost per activity event vs the bare FlowDetector update on the same events;
 // - time to catch up a week of offline sessions after reconnecting (real server; PostgreSQL as in
 //   bench-store.ts, else PGlite).
@@ -17,8 +16,6 @@ import { openBenchStore } from './bench-store';
 const USER = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
 const DAY = Date.parse('2026-03-02T08:00:00Z');
 const CAPTURE_EVENTS = 600;
-
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now();
@@ -43,21 +40,6 @@ async function captureWeek(client: MindfulClient, sessionsPerDay: number): Promi
     }
   }
   return events;
-}
-
-async function benchOpen(dir: string): Promise<void> {
-  const dataDir = path.join(dir, 'open');
-  const rssBefore = process.memoryUsage().rss;
-  const [cold, coldMs] = await timed(() => createMindfulClient({ dataDir, userId: USER }));
-  const rssCold = process.memoryUsage().rss;
-  await cold.close();
-  const [warm, warmMs] = await timed(() => createMindfulClient({ dataDir, userId: USER }));
-  const rssWarm = process.memoryUsage().rss;
-  await warm.close();
-  console.log(
-    `replica cold open:  ${coldMs.toFixed(0)} ms, RSS ${mb(rssBefore)} -> ${mb(rssCold)}`,
-  );
-  console.log(`replica warm reopen: ${warmMs.toFixed(0)} ms, RSS ${mb(rssWarm)}`);
 }
 
 async function benchCapture(dir: string): Promise<void> {
@@ -172,7 +154,6 @@ async function benchCatchUp(dir: string): Promise<void> {
 export async function benchClient(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mindful-bench-client-'));
   try {
-    await benchOpen(dir);
     await benchCapture(dir);
     await benchCatchUp(dir);
   } finally {

@@ -1,332 +1,152 @@
-// Sync server figures, each next to a baseline measured in the same run:
-//   - update latency replica → server → second replica (p50/p99) with 1, 100
-//     and 1000 connected users (the others idle, held by a child process so
-//     their client-side cost does not count as the server's);
-//   - PUT /api/sessions/:id/update throughput and p99 next to a bare
-//     node:http server answering the same request;
-//   - server memory per 1000 idle connected users.
-// Store: PostgreSQL (BENCH_DATABASE_URL or TEST_DATABASE_URL, a fresh database
-// is created and dropped) or in-memory PGlite.
-//   npx tsx bench/sync.ts          (node --expose-gc --import tsx bench/sync.ts for exact memory)
-import { openBenchStore } from './bench-store';
-import { randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import http from 'node:http';
+// Sync server figures, the project next to @y/websocket-server (the Yjs
+// project's in-memory reference: no auth, no persistence) in the same run,
+// same client harness (bench/sync-load.ts in a child process), same users:
+//   - CRDT updates end to end: 200 users, each with a writer and an observer
+//     replica, 400 updates per writer (inside the 500-message burst budget);
+//   - one update writer → server → observer, p50/p99, alone and with 1,000
+//     users connected (the others idle in another child process);
+//   - server memory per 1,000 idle connected users.
+// The project runs on PostgreSQL (BENCH_DATABASE_URL / TEST_DATABASE_URL) or
+// in-memory PGlite: authenticated, encrypting and durably logging every update.
+//   npx tsx bench/run.ts sync
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import type pg from 'pg';
-import WebSocket from 'ws';
-import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
 import { userDocName } from '@mindful/shared';
-import { createLogger, parseConfig, startServer } from '@mindful/server';
+import { createUsers, startBenchServer, type BenchUser } from './bench-server';
+import { runChild, startChild } from './child';
+import type { LatencyResult, LoadClient, LoadJob, ThroughputResult } from './sync-load';
+import { startReferenceServer } from './sync-reference';
+import { mb, ms, pct, perSecond, ratio, row } from './stats';
 
+const WRITERS = 200;
+const UPDATES_PER_WRITER = 400;
 const LATENCY_SAMPLES = 200;
-const PUT_REQUESTS = 2000;
-const PUT_CONCURRENCY = 16;
-const IDLE_STEPS = [0, 99, 999];
+const IDLE_USERS = 999;
+const ROUNDS = Number(process.env.BENCH_SYNC_ROUNDS ?? 1);
 
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-const ms = (n: number) => `${n.toFixed(2)} ms`;
-
-interface BenchUser {
-  id: string;
-  token: string;
+interface Target {
+  name: string;
+  wsBase: string;
+  client(user: BenchUser): LoadClient;
 }
 
-/** Users with bearer sessions, created in SQL (signing up 1000 users would time password hashing). */
-async function createUsers(pool: pg.Pool, count: number): Promise<BenchUser[]> {
-  const tag = randomBytes(4).toString('hex');
-  const { rows } = await pool.query<{ id: string; token: string }>(
-    `WITH u AS (
-       INSERT INTO users (email, name) SELECT 'bench-' || $1 || '-' || g || '@example.com', 'Bench'
-       FROM generate_series(1, $2) g RETURNING id)
-     INSERT INTO auth_sessions (user_id, token, expires_at)
-     SELECT id, md5(random()::text || id::text) || md5(random()::text), NOW() + interval '1 day' FROM u
-     RETURNING user_id::text AS id, token`,
-    [tag, count],
-  );
-  return rows;
-}
-
-function provider(wsBase: string, user: BenchUser, doc: Y.Doc): WebsocketProvider {
-  return new WebsocketProvider(wsBase, userDocName(user.id), doc, {
-    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    params: { token: user.token, generation: '1' },
-    disableBc: true,
-  });
-}
-
-const syncedOnce = (p: WebsocketProvider) =>
-  new Promise<void>((resolve) => (p.synced ? resolve() : p.once('sync', () => resolve())));
-
-/** Latency of one map write from replica A to replica B of the same user, through the server. */
-async function updateLatency(
-  wsBase: string,
-  user: BenchUser,
-): Promise<{ p50: number; p99: number }> {
-  const a = provider(wsBase, user, new Y.Doc());
-  const b = provider(wsBase, user, new Y.Doc());
-  await Promise.all([syncedOnce(a), syncedOnce(b)]);
-  const map = a.doc.getMap('bench');
-  const seen = b.doc.getMap('bench');
-  const samples: number[] = [];
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const arrived = new Promise<void>((resolve) => {
-      const check = () => {
-        if (seen.get('n') === i) {
-          seen.unobserve(check);
-          resolve();
-        }
-      };
-      seen.observe(check);
-    });
-    const started = performance.now();
-    map.set('n', i);
-    await arrived;
-    samples.push(performance.now() - started);
-  }
-  a.destroy();
-  b.destroy();
-  a.doc.destroy();
-  b.doc.destroy();
-  return { p50: pct(samples, 0.5), p99: pct(samples, 0.99) };
-}
-
-/** Holds `users` idle connections in a child process; resolves once all are synced. */
-async function idleClients(wsBase: string, users: BenchUser[]): Promise<{ stop(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--idle-clients'],
-    {
-      stdio: ['pipe', 'pipe', 'inherit'],
-    },
-  );
-  child.stdin.end(JSON.stringify({ wsBase, users }));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`idle clients exited with ${code}`)));
-  });
-  return {
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-/** Child mode: one raw y-websocket client per user, synced then idle. */
-async function runIdleClients(): Promise<void> {
-  let input = '';
-  for await (const chunk of process.stdin) input += String(chunk);
-  const { wsBase, users } = JSON.parse(input) as { wsBase: string; users: BenchUser[] };
-  const sockets: WebSocket[] = [];
-  const BATCH = 50;
-  for (let i = 0; i < users.length; i += BATCH) {
-    await Promise.all(
-      users.slice(i, i + BATCH).map(
-        (user) =>
-          new Promise<void>((resolve, reject) => {
-            const ws = new WebSocket(
-              `${wsBase}/${userDocName(user.id)}?token=${encodeURIComponent(user.token)}&generation=1`,
-            );
-            sockets.push(ws);
-            ws.once('message', () => resolve()); // the server's sync step 1: loaded and attached
-            ws.once('close', (code) => reject(new Error(`idle client closed with ${code}`)));
-          }),
-      ),
-    );
-  }
-  process.stdout.write('ready\n');
-  process.once('SIGTERM', () => {
-    for (const ws of sockets) ws.terminate();
-    process.exit(0);
-  });
-}
-
-function activity(i: number) {
-  return {
-    keystroke_intervals: [150, 170, 160, 180, 155, 165, 175, 150],
-    context_switches: 0,
-    error_events: 0,
-    focus_duration: 60_000,
-    file_modifications: 1,
-    keystrokes: 8,
-    lines_added: 1,
-    timestamp: Date.UTC(2026, 0, 5, 9) + i * 1000,
-  };
-}
-
-/**
- * Runs PUT_REQUESTS requests, `concurrency` at a time (one session per worker,
- * timestamps in order; a later call continues after the earlier timestamps).
- */
-async function hammer(
-  url: (worker: number) => string,
-  headers: Record<string, string>,
-  method = 'PUT',
-  concurrency = PUT_CONCURRENCY,
-  firstStep = 0,
-) {
-  const latencies: number[] = [];
-  const perWorker = PUT_REQUESTS / concurrency;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      for (let i = firstStep; i < firstStep + perWorker; i++) {
-        const t = performance.now();
-        const response = await fetch(url(worker), {
-          method,
-          headers: { 'content-type': 'application/json', ...headers },
-          body: method === 'GET' ? undefined : JSON.stringify(activity(i)),
-        });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`PUT answered ${response.status}`);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    perSecond: PUT_REQUESTS / seconds,
-    p50: pct(latencies, 0.5),
-    p99: pct(latencies, 0.99),
-  };
-}
-
-/** The same request answered by a bare node:http server (parse JSON, answer a fixed result). */
-async function bareBaseline(concurrency = PUT_CONCURRENCY) {
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      JSON.parse(body);
-      res.setHeader('content-type', 'application/json');
-      res.end(
-        JSON.stringify({
-          is_in_flow: false,
-          flow_intensity: 0.5,
-          flow_duration_ms: 0,
-          confidence: 0.1,
-          recommendations: [],
-        }),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await hammer(
-      () => `http://127.0.0.1:${port}/api/sessions/x/update`,
-      {},
-      'PUT',
-      concurrency,
-    );
-  } finally {
-    await new Promise((resolve) => server.close(resolve));
-  }
-}
-
-/** A real GC before measuring memory, so the delta is live objects, not garbage. */
+/** A real GC before reading memory, so a delta is live objects, not garbage. */
 const gc: () => void = (() => {
   v8.setFlagsFromString('--expose-gc');
   return vm.runInNewContext('gc') as () => void;
 })();
 
-function memory(): { heap: number; rss: number } {
+function memory(): { heap: number } {
   gc();
   gc();
   const m = process.memoryUsage();
-  // `external` already includes `arrayBuffers`.
-  return { heap: m.heapUsed + m.external, rss: m.rss };
+  return { heap: m.heapUsed + m.external }; // external includes arrayBuffers
 }
 
-export async function benchSync(): Promise<void> {
-  const store = await openBenchStore();
-  const config = parseConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    ENCRYPTION_KEY: 'b2'.repeat(32),
-    BETTER_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-01',
-    LOG_LEVEL: 'silent',
-  });
-  const server = await startServer({ config, log: createLogger('silent'), database: store.db });
-  const wsBase = `${server.url.replace(/^http/, 'ws')}/sync`;
-  try {
-    console.log(`store: ${store.db.kind}`);
-    const [measured, ...others] = await createUsers(
-      store.db.pool,
-      1 + IDLE_STEPS[IDLE_STEPS.length - 1]!,
-    );
-    let memoryLine = '';
-    for (const idle of IDLE_STEPS) {
-      const before = memory();
-      const clients = idle > 0 ? await idleClients(wsBase, others.slice(0, idle)) : null;
-      try {
-        if (idle === 999) {
-          const after = memory();
-          memoryLine =
-            `server memory for ${idle} idle users (doc loaded + socket each): ` +
-            `heap+external ${((after.heap - before.heap) / 1024 / 1024).toFixed(1)} MiB, ` +
-            `rss ${((after.rss - before.rss) / 1024 / 1024).toFixed(1)} MiB ` +
-            `(≈ ${((after.heap - before.heap) / idle).toFixed(0)} B/user heap)`;
-        }
-        const { p50, p99 } = await updateLatency(wsBase, measured!);
-        console.log(`[${new Date().toISOString()}]`);
-        console.log(
-          `update latency replica → server → replica, ${idle + 1} connected users: p50 ${ms(p50)}, p99 ${ms(p99)}`,
-        );
-      } finally {
-        await clients?.stop();
-      }
-    }
-    console.log(memoryLine);
+const load = <T>(job: LoadJob) => runChild<T>('./sync-load.ts', job);
 
-    const headers = { authorization: `Bearer ${measured!.token}` };
-    const sessions: string[] = [];
-    for (let i = 0; i < PUT_CONCURRENCY; i++) {
-      const response = await fetch(`${server.url}/api/sessions/start`, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ start_time: new Date(Date.UTC(2026, 0, 5, 9)).toISOString() }),
-      });
-      sessions.push(((await response.json()) as { id: string }).id);
-    }
-    const update = (w: number) => `${server.url}/api/sessions/${sessions[w]}/update`;
-    const ours = await hammer(update, headers);
-    const bare = await bareBaseline();
-    // One client at a time: the latency of a single update (the seed asked < 5 ms).
-    const alone = await hammer(update, headers, 'PUT', 1, PUT_REQUESTS / PUT_CONCURRENCY);
-    const bareAlone = await bareBaseline(1);
-    const authOnly = await hammer(() => `${server.url}/api/me`, headers, 'GET');
-    console.log(
-      `GET /api/me (authentication alone): ${authOnly.perSecond.toFixed(0)} req/s, p99 ${ms(authOnly.p99)}`,
-    );
-    console.log(
-      `PUT /api/sessions/:id/update (${PUT_CONCURRENCY} concurrent): ${ours.perSecond.toFixed(0)} req/s, p99 ${ms(ours.p99)} ` +
-        `| bare node:http: ${bare.perSecond.toFixed(0)} req/s, p99 ${ms(bare.p99)} | ratio ${(bare.perSecond / ours.perSecond).toFixed(1)}× slower`,
-    );
-    console.log(
-      `PUT /api/sessions/:id/update (one at a time): p50 ${ms(alone.p50)}, p99 ${ms(alone.p99)} ` +
-        `| bare node:http: p50 ${ms(bareAlone.p50)}, p99 ${ms(bareAlone.p99)} | ratio ${(alone.p50 / bareAlone.p50).toFixed(1)}× at p50`,
-    );
+async function throughput(target: Target, users: BenchUser[]): Promise<number> {
+  const result = await load<ThroughputResult>({
+    mode: 'throughput',
+    wsBase: target.wsBase,
+    clients: users.map((u) => target.client(u)),
+    updates: UPDATES_PER_WRITER,
+  });
+  return (result.updates / result.ms) * 1000;
+}
+
+async function latency(target: Target, user: BenchUser): Promise<number[]> {
+  const result = await load<LatencyResult>({
+    mode: 'latency',
+    wsBase: target.wsBase,
+    clients: [target.client(user)],
+    samples: LATENCY_SAMPLES,
+  });
+  return result.samples;
+}
+
+/** Latency with `idle` other users connected, and the server memory those users cost. */
+async function crowdedLatency(target: Target, measured: BenchUser, idle: BenchUser[]) {
+  const before = memory();
+  const crowd = await startChild('./sync-load.ts', {
+    mode: 'idle',
+    wsBase: target.wsBase,
+    clients: idle.map((u) => target.client(u)),
+  } satisfies LoadJob);
+  try {
+    const after = memory();
+    const samples = await latency(target, measured);
+    return { samples, heap: after.heap - before.heap };
   } finally {
-    await server.close();
-    await store.dispose();
+    await crowd.stop();
   }
 }
 
-if (process.argv.includes('--idle-clients')) {
-  await runIdleClients();
-} else if (import.meta.url === `file://${process.argv[1]}`) {
-  const started = Date.now();
-  await benchSync();
-  console.log(`(bench took ${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  process.exit(0);
+const lat = (xs: number[]) => `p50 ${ms(pct(xs, 0.5))}, p99 ${ms(pct(xs, 0.99))}`;
+
+export async function benchSync(): Promise<void> {
+  const bench = await startBenchServer();
+  const reference = await startReferenceServer();
+  try {
+    const users = await createUsers(bench.store.db.pool, 1 + IDLE_USERS + WRITERS);
+    const measured = users[0]!;
+    const idle = users.slice(1, 1 + IDLE_USERS);
+    const writers = users.slice(1 + IDLE_USERS);
+    const project: Target = {
+      name: 'project',
+      wsBase: `${bench.server.url.replace(/^http/, 'ws')}/sync`,
+      client: (u) => ({ room: userDocName(u.id), params: { token: u.token, generation: '1' } }),
+    };
+    const peer: Target = {
+      name: '@y/websocket-server 0.1.1',
+      wsBase: reference.wsBase,
+      client: (u) => ({ room: userDocName(u.id), params: {} }),
+    };
+    console.log(
+      `project store: ${bench.store.label} (authenticated, encrypted, durably logged); ` +
+        `reference: ${peer.name} (in memory, no auth, no persistence)`,
+    );
+
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      theirs.push(await throughput(peer, writers));
+      ours.push(await throughput(project, writers));
+    }
+    const best = (xs: number[]) => Math.max(...xs);
+    row(
+      `CRDT updates end to end, ${WRITERS} users (writer + observer replica each), ${UPDATES_PER_WRITER} updates per writer, ${ROUNDS} rounds`,
+      ours.map(perSecond).join(', '),
+      theirs.map(perSecond).join(', '),
+      `ratio (best of each): ${ratio(best(ours), best(theirs))} the reference (goal ≥ 1.0×)`,
+    );
+
+    const aloneOurs = await latency(project, measured);
+    const aloneTheirs = await latency(peer, measured);
+    row(
+      'one update writer → server → observer, 1 user connected',
+      lat(aloneOurs),
+      lat(aloneTheirs),
+      `p50 ${ratio(pct(aloneOurs, 0.5), pct(aloneTheirs, 0.5))}, p99 ${ratio(pct(aloneOurs, 0.99), pct(aloneTheirs, 0.99))} the reference's time (goal p50 ≤ 0.5 ms, p99 ≤ 3 ms)`,
+    );
+
+    const crowdedOurs = await crowdedLatency(project, measured, idle);
+    const crowdedTheirs = await crowdedLatency(peer, measured, idle);
+    row(
+      `one update writer → server → observer, ${IDLE_USERS + 1} users connected`,
+      lat(crowdedOurs.samples),
+      lat(crowdedTheirs.samples),
+      `p50 ${ratio(pct(crowdedOurs.samples, 0.5), pct(crowdedTheirs.samples, 0.5))}, p99 ${ratio(pct(crowdedOurs.samples, 0.99), pct(crowdedTheirs.samples, 0.99))} the reference's time`,
+    );
+    const perThousand = (bytes: number) => (bytes / IDLE_USERS) * 1000;
+    row(
+      'server memory per 1,000 idle connected users (heap + external after GC)',
+      mb(perThousand(crowdedOurs.heap)),
+      mb(perThousand(crowdedTheirs.heap)),
+      'seed: < 20 MB per 1,000 idle users',
+    );
+  } finally {
+    await reference.close();
+    await bench.close();
+  }
 }

@@ -1,4 +1,4 @@
-import type { FlowDetectorOptions } from '@mindful/shared';
+import { storableText, type FlowDetectorOptions } from '@mindful/shared';
 import { z } from 'zod';
 import type { Clock } from './clock';
 import { InvalidClientOptionsError } from './errors';
@@ -39,7 +39,7 @@ const optionsSchema = z.object({
     .url('serverUrl must be an absolute http(s) URL')
     .refine((u) => /^https?:/i.test(u), 'serverUrl must be http(s)')
     .optional(),
-  deviceId: z.string().min(1).max(128).optional(),
+  deviceId: storableText(128).min(1).optional(),
   utcOffsetMinutes: z.number().int().min(-840).max(840).optional(),
 });
 

@@ -12,7 +12,7 @@ import type { ActivityEvent, StartSessionOptions } from './capture/session-captu
 import { SessionCapture } from './capture/session-capture';
 import { checkClientOptions, resolveWebSocket, type MindfulClientOptions } from './client-options';
 import { systemClock, type Clock } from './clock';
-import { loadPersistedDoc, persistDocUpdates } from './doc/doc-persistence';
+import { compactPersistedDoc, loadPersistedDoc, persistDocUpdates } from './doc/doc-persistence';
 import { Materializer, type RejectedEntry } from './doc/materializer';
 import { ClientClosedError, ReplicaOwnerMismatchError } from './errors';
 import { TypedEmitter } from './events/typed-emitter';
@@ -288,14 +288,21 @@ export class MindfulClient {
 
   /**
    * Deletes sessions older than the user's `retention_days` from the document
-   * (so from every replica and the server), offline too. Runs at open and hourly.
+   * (so from every replica and the server), offline too, with everything this device
+   * kept of them: their rows, raw activity, and their content in the stored update log.
+   * Runs at open and hourly.
    * @returns how many sessions were deleted.
    */
   async applyRetention(): Promise<number> {
     this.ensureOpen('apply retention');
     const doc = this.userDocRef;
     const expired = expiredSessionIds(doc, doc.settings.retention_days, this.options.clock());
-    if (expired.length > 0) doc.deleteSessions(expired);
+    if (expired.length > 0) {
+      doc.deleteSessions(expired);
+      // The stored update log still holds what the expired sessions said: fold it into the
+      // current state, which keeps only their tombstones.
+      compactPersistedDoc(this.ydocRef, this.store, this.gen, this.queue);
+    }
     await this.queue.idle();
     return expired.length;
   }

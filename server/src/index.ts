@@ -6,12 +6,19 @@ export { createLogger } from './log/logger';
 export { startServer, type RunningServer, type StartOptions } from './server';
 export type { AppContext } from './context';
 export { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
-export { CloseCodes, type CloseCode } from './sync/close-codes';
 export { compactDocument, compactionJob } from './sync/compaction';
 export { generationNotice, parseDocNotice } from './sync/instance-fanout';
 export { encodeAwarenessNotice, parseAwarenessNotice } from './sync/awareness-notice';
-export type { ReconciledListener } from './sync/reconciler';
-export { subjectHash, updatePlace } from './sync/update-log';
+export { PgDocumentLog } from './sync/pg-document-log';
+export { MemoryDocumentLog } from './sync/memory-document-log';
+export { GenerationMovedError, type DocumentLog, type LoggedUpdate } from './sync/document-log';
+export { Projection, type ProjectionOptions } from './projection/projection';
+export type {
+  ProjectionEvents,
+  RowsReconciledListener,
+  SettingsProjectedListener,
+} from './projection/projection-events';
+export { subjectHash, updatePlace } from './sync/log-places';
 export { withAdvisoryLock } from './jobs/advisory-lock';
 export { JobScheduler, type ScheduledJob } from './jobs/scheduler';
 export { purgeUser, PURGE_SCOPES, type PurgeScope, type PurgeOutcome } from './privacy/purge';
@@ -26,3 +33,6 @@ export {
   refreshTeamMetricsForUser,
   consentingTeamIdsOf,
 } from './teams/team-metrics';
+export { createApp } from './http/app';
+export { ApiDocs, type DocGroup, type DocumentedRoute } from './openapi/api-docs';
+export { mountedRoutes, type MountedRoute } from './openapi/express-routes';

@@ -1,5 +1,5 @@
 import { ConfigError, parseConfig, type Config } from './config/config';
-import { createLogger } from './log/logger';
+import { createLogger, defaultLogFormat } from './log/logger';
 import { startServer, type RunningServer } from './server';
 
 // The process entry point: configuration from the environment, then serve until SIGTERM.
@@ -18,13 +18,11 @@ function configOrExit(): Config {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const log = createLogger(config.logLevel);
+  const format = config.logFormat ?? defaultLogFormat(config.env, process.stdout.isTTY === true);
+  const log = createLogger(config.logLevel, undefined, format);
   let server: RunningServer | undefined = undefined;
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
+  const stop = () => {
     // A signal during start-up is honoured as soon as the server is up.
     if (!server) return;
     server.close().then(
@@ -35,14 +33,17 @@ async function main(): Promise<void> {
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) return; // a second Ctrl-C does not cut the drain short
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining requests in flight');
+    stop();
+  };
   // Registered before start-up so an early SIGTERM is not the default kill.
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   server = await startServer({ config, log });
-  if (stopping) {
-    stopping = false;
-    stop('signal during start-up');
-  }
+  if (stopping) stop();
 }
 
 main().catch((error: unknown) => {

@@ -10,14 +10,18 @@ import type { AppContext } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
+import { trackInFlight } from './http/in-flight';
+import { loggableDatabaseUrl } from './log/logger';
 import { JobScheduler } from './jobs/scheduler';
 import { FieldCipher } from './privacy/cipher';
+import { followProjectedSettings } from './privacy/privacy-projection';
+import { Projection, type ProjectionOptions } from './projection/projection';
 import { UserBaselines } from './sessions/user-baseline';
 import { DocumentRegistry, type RegistryOptions } from './sync/document-registry';
+import { PgDocumentLog } from './sync/pg-document-log';
+import { scheduleJobs } from './scheduled-jobs';
 import { startSync, type SyncOptions } from './sync/sync-service';
-import { schedulePrivacyJobs } from './privacy/privacy-jobs';
-import { scheduleTeamJobs } from './teams/team-jobs';
-import { refreshTeamMetricsForUser } from './teams/team-metrics';
+import { followReconciledRows } from './teams/team-projection';
 
 /** A server that is listening, and how to stop it. */
 export interface RunningServer {
@@ -34,8 +38,14 @@ export interface StartOptions {
   log: Logger;
   /** A store opened by the caller (tests); it is migrated but not closed on shutdown. */
   database?: Database;
-  /** Sync tuning (tests shorten timers and limits). */
-  sync?: SyncOptions & { registry?: RegistryOptions };
+  /** Sync and projection tuning (tests shorten timers and limits). */
+  sync?: SyncOptions & {
+    registry?: RegistryOptions & ProjectionOptions;
+    /** Run the scheduled jobs (compaction, insights, catch-up); off in tests, which run them directly. */
+    scheduleJobs?: boolean;
+    /** How often documents left unreconciled by a crash are looked for (also once at start; with the jobs). */
+    catchUpEveryMs?: number;
+  };
 }
 
 /** How long shutdown waits for in-flight requests before cutting connections. */
@@ -60,6 +70,12 @@ export async function startServer({
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
+  const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
+  const documentLog = new PgDocumentLog(db.pool, cipher);
+  const registry = new DocumentRegistry(documentLog, log, {
+    idleUnloadMs,
+    maxDocumentBytes: config.limits.syncMaxDocumentBytes,
+  });
   const ctx: AppContext = {
     config,
     db,
@@ -67,36 +83,59 @@ export async function startServer({
     auth: createAuth(db.pool, config, secrets.authSecret, log),
     cipher,
     jobs: new JobScheduler(db.pool, log),
-    registry: new DocumentRegistry(db.pool, cipher, log, sync?.registry),
+    documentLog,
+    registry,
+    projection: new Projection(registry, db.pool, cipher, log, projectionOptions),
     baselines: new UserBaselines(db.pool, cipher),
   };
   attachSessionCache(ctx.auth, config.authSessionCacheMs);
-  // Team aggregates follow each reconciled change of a consenting member.
-  ctx.registry.onReconciled((client, userId, changedDates) =>
-    refreshTeamMetricsForUser(client, userId, changedDates),
-  );
+  // The features that follow the projected rows subscribe in their own folders.
+  followProjectedSettings(ctx.projection);
+  followReconciledRows(ctx.projection);
   // Tests drive the jobs directly; a timer would race their assertions.
-  if (config.env !== 'test') {
-    scheduleTeamJobs(ctx);
-    schedulePrivacyJobs(ctx);
-  }
+  scheduleJobs(ctx, {
+    features: config.env !== 'test',
+    replication: sync?.scheduleJobs ?? config.env !== 'test',
+    catchUpEveryMs: sync?.catchUpEveryMs ?? 5 * 60_000,
+  });
   const httpServer = http.createServer(createApp(ctx));
-  const syncService = startSync(ctx, httpServer, { scheduleJobs: config.env !== 'test', ...sync });
+  const inFlight = trackInFlight(httpServer);
+  const syncService = startSync(ctx, documentLog, httpServer, sync);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  log.info({ port, host: config.host, store: db.kind }, 'server listening');
+  const url = `http://${host}:${port}`;
+  // The one start line: where to point a browser, and where the data lives.
+  log.info(
+    {
+      url,
+      port,
+      store: db.kind,
+      data_dir: path.resolve(config.dataDir),
+      ...(config.databaseUrl ? { database: loggableDatabaseUrl(config.databaseUrl) } : {}),
+      base_url: config.baseUrl ?? 'derived from each request',
+    },
+    `Mindful Code server listening on ${url}`,
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await syncService.close();
+      // Stop accepting, let requests in flight finish while the documents still
+      // serve them, then close the sync sockets (1001) and the rest.
       const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeIdleConnections();
       const timer = setTimeout(() => httpServer.closeAllConnections(), DRAIN_MS);
+      await inFlight.idle();
+      httpServer.closeIdleConnections();
+      await ctx.projection.stopCatchingUp();
+      await syncService.close();
+      // Lets the projection reconcile what is pending, then closes every document.
+      await ctx.registry.close();
+      ctx.projection.detach();
       await drained;
       clearTimeout(timer);
       await ctx.jobs.stop();
@@ -104,5 +143,5 @@ export async function startServer({
       log.info('server stopped');
     })());
 
-  return { url: `http://${host}:${port}`, port, ctx, httpServer, close };
+  return { url, port, ctx, httpServer, close };
 }

@@ -1,155 +1,185 @@
 /**
- * Trains the learned flow model on synthetic labelled data and writes, reproducibly:
+ * Trains the default flow model on the domain-randomised synthetic generator families and writes,
+ * reproducibly:
  * - shared/model/flow-model.onnx (the ONNX graph, built with onnx-proto),
- * - shared/model/flow-model.json (weights, operating point, training and held-out metrics),
- * - shared/src/flow/generated/flow-model-data.ts (weights + the .onnx bytes as base64).
+ * - shared/model/flow-model.json (weights, hysteresis, leave-one-family-out metrics, generator),
+ * - shared/src/flow/generated/flow-model-data.ts (weights, hysteresis, the .onnx bytes as base64).
  *
- * Run: `npx tsx shared/scripts/train-flow.ts` (npm run train:flow). Deterministic: fixed seeds,
- * seeded PRNG, Newton's method from zero, the JSON formatted as prettier would. Same inputs →
- * byte-identical outputs, so a re-run leaves the committed files unchanged.
+ * Steps: (1) features of every update of every family's training people, fresh and with history;
+ * (2) leave-one-family-out: for each family, fit on the others and score the left-out family's
+ * held-out people; (3) hysteresis (thresholds, dwell times) chosen on a separate tuning split
+ * scored by the leave-one-family-out models; (4) the shipped model is fitted on all families.
+ *
+ * Run: `npm run train:flow`. Deterministic: fixed seeds, seeded PRNG, Newton's method from zero,
+ * the JSON and TS formatted as prettier would. Same inputs → byte-identical outputs.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
-import { FEATURE_ORDER } from '../src/flow/features';
-import { heuristicFlowModel } from '../src/flow/heuristic-model';
+import type { FlowDetectorConfig } from '../src/flow/detector-config';
 import { createLogisticFlowModel, type LogisticParams } from '../src/flow/logistic-model';
 import { buildLogisticOnnx } from './lib/build-onnx';
-import { DATASETS, heldOutSet, trainingSet } from './lib/datasets';
-import {
-  designMatrix,
-  evaluateScores,
-  extractRows,
-  labelFlipsPerHour,
-  type FeatureRow,
-} from './lib/evaluate';
-import { fitNonNegativeLogistic } from './lib/logistic-fit';
-import { GENERATOR_PARAMS } from './lib/synthetic-sessions';
+import { DATASETS, heldOutSets, trainingSets, tuningSets } from './lib/datasets';
+import { evaluateDetector, evaluateScoresThroughDetector, extractRows } from './lib/evaluate';
+import { SESSION_SHAPE, type Subject } from './lib/family-sessions';
+import { GENERATOR_FAMILIES, PERSON_RANGES } from './lib/generator-families';
+import { fitFlowModel, L2_PENALTY, MODEL_FEATURES, trainingRows } from './lib/model-training';
 
-/** The detector's enter threshold: the trained score is aligned so that this is the F1-best cut. */
-const OPERATING_THRESHOLD = 0.7;
+/** Hysteresis settings searched (on the tuning split). */
+const GRID = {
+  enterThreshold: [0.5, 0.6, 0.7],
+  exitThreshold: [0.3, 0.4, 0.5],
+  enterDwellMs: [0, 30_000, 60_000],
+  exitDwellMs: [0, 30_000, 60_000],
+} as const;
 
-const logit = (p: number) => Math.log(p / (1 - p));
+/** At most this many spurious state changes per hour inside blocks (one per 10 min is the limit). */
+const MAX_SPURIOUS_FLIPS_PER_HOUR = 3;
 
-function bestF1Threshold(probs: number[], rows: readonly FeatureRow[]): number {
-  let best = { t: 0.5, f1: -1 };
-  for (let t = 0.05; t < 0.951; t += 0.01) {
-    let tp = 0;
-    let fp = 0;
-    let fn = 0;
-    rows.forEach((r, i) => {
-      const p = probs[i] >= t;
-      if (p && r.label) tp++;
-      else if (p) fp++;
-      else if (r.label) fn++;
-    });
-    const f1 = (2 * tp) / Math.max(1, 2 * tp + fp + fn);
-    if (f1 > best.f1) best = { t: Math.round(t * 100) / 100, f1 };
-  }
-  return best.t;
-}
+type Hysteresis = Pick<
+  FlowDetectorConfig,
+  'enterThreshold' | 'exitThreshold' | 'enterDwellMs' | 'exitDwellMs'
+>;
 
-/**
- * `text` as prettier formats `path` with the repo's config, so that `prettier --check` passes
- * right after training and a re-run leaves the committed file byte-identical.
- */
 async function formatted(text: string, path: string): Promise<string> {
   const config = await prettier.resolveConfig(path);
   return prettier.format(text, { ...config, filepath: path });
 }
 
-async function main(): Promise<void> {
-  const train = trainingSet();
-  const trainRows = extractRows(train);
-  const x = designMatrix(trainRows);
-  const y: number[] = trainRows.map((r) => (r.label ? 1 : 0));
-  const fit = fitNonNegativeLogistic(x, y);
-  const probs = x.map(
-    (row) => 1 / (1 + Math.exp(-(fit.bias + row.reduce((s, v, j) => s + v * fit.weights[j], 0)))),
+const round = (o: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(o, (_k, v: unknown) =>
+      typeof v === 'number' ? Math.round(v * 10_000) / 10_000 : v,
+    ),
   );
-  const cut = bestF1Threshold(probs, trainRows);
-  // Shift the intercept so that score >= 0.7 exactly when the fitted probability >= cut.
-  const params: LogisticParams = {
-    weights: fit.weights.map((w) => Math.fround(w)),
-    bias: Math.fround(fit.bias + logit(OPERATING_THRESHOLD) - logit(cut)),
-  };
-  const learned = createLogisticFlowModel(params, 'learned');
 
-  const test = heldOutSet();
-  const testRows = extractRows(test);
-  const evalOn = (rows: FeatureRow[], subjects: typeof train) => ({
-    heuristic: evaluateScores(
-      'heuristic',
-      rows,
-      rows.map((r) => heuristicFlowModel.score(r.features)),
-      subjects,
-    ),
-    learned: evaluateScores(
-      'learned',
-      rows,
-      rows.map((r) => learned.score(r.features)),
-      subjects,
-    ),
-  });
-  const round = (o: unknown): unknown =>
-    JSON.parse(
-      JSON.stringify(o, (_k, v: unknown) =>
-        typeof v === 'number' ? Math.round(v * 10_000) / 10_000 : v,
-      ),
-    );
+function lofoParams(
+  rows: ReadonlyMap<string, ReturnType<typeof trainingRows>>,
+  leftOut: string,
+): LogisticParams {
+  return fitFlowModel(new Map([...rows].filter(([k]) => k !== leftOut))).params;
+}
 
+/** Scores of every update of `subjects` (fresh and with history) for hysteresis search. */
+function scoresOf(params: LogisticParams, subjects: readonly Subject[], withHistory: boolean) {
+  const model = createLogisticFlowModel(params);
+  return extractRows(subjects, withHistory).map((r) => model.score(r.features));
+}
+
+function chooseHysteresis(
+  tuning: ReadonlyMap<string, Subject[]>,
+  lofo: ReadonlyMap<string, LogisticParams>,
+): { best: Hysteresis; minF1: number } {
+  const cached = [...tuning].flatMap(([family, subjects]) =>
+    [false, true].map((h) => ({ subjects, scores: scoresOf(lofo.get(family)!, subjects, h) })),
+  );
+  let best: { best: Hysteresis; minF1: number } | null = null;
+  for (const enterThreshold of GRID.enterThreshold)
+    for (const exitThreshold of GRID.exitThreshold)
+      for (const enterDwellMs of GRID.enterDwellMs)
+        for (const exitDwellMs of GRID.exitDwellMs) {
+          if (exitThreshold > enterThreshold) continue;
+          const config = { enterThreshold, exitThreshold, enterDwellMs, exitDwellMs };
+          let minF1 = 1;
+          let ok = true;
+          for (const c of cached) {
+            const m = evaluateScoresThroughDetector(c.scores, c.subjects, config);
+            minF1 = Math.min(minF1, m.f1);
+            if (m.spuriousFlipsPerHour > MAX_SPURIOUS_FLIPS_PER_HOUR) ok = false;
+          }
+          if (ok && (best === null || minF1 > best.minF1 + 1e-9)) best = { best: config, minF1 };
+        }
+  if (!best) throw new Error('no hysteresis setting meets the flip budget');
+  return best;
+}
+
+async function main(): Promise<void> {
+  const train = trainingSets();
+  const heldOut = heldOutSets();
+  const tuning = tuningSets();
+  const rows = new Map([...train].map(([k, v]) => [k, trainingRows(v)]));
+  const lofo = new Map(GENERATOR_FAMILIES.map((f) => [f.name, lofoParams(rows, f.name)]));
+  const { best: hysteresis, minF1: tuningMinF1 } = chooseHysteresis(tuning, lofo);
+
+  const leaveOneFamilyOut = Object.fromEntries(
+    GENERATOR_FAMILIES.map((f) => {
+      const model = createLogisticFlowModel(lofo.get(f.name)!, 'lofo');
+      return [
+        f.name,
+        {
+          fresh: evaluateDetector(model, heldOut.get(f.name)!, false, hysteresis),
+          with_history: evaluateDetector(model, heldOut.get(f.name)!, true, hysteresis),
+        },
+      ];
+    }),
+  );
+
+  const fit = fitFlowModel(rows);
+  const params = fit.params;
   const onnxBytes = buildLogisticOnnx(
     params,
-    `Flow score = sigmoid(features · W + B); features in order ${FEATURE_ORDER.join(', ')}`,
+    `Flow probability = sigmoid(features · W + B); features in order ${MODEL_FEATURES.join(', ')}`,
   );
   const modelDir = fileURLToPath(new URL('../model/', import.meta.url));
   writeFileSync(`${modelDir}flow-model.onnx`, onnxBytes);
   const report = {
-    model: 'logistic regression, non-negative weights, intercept aligned to threshold 0.7',
-    feature_order: FEATURE_ORDER,
+    model:
+      'logistic regression (L2), calibrated probability of flow; families weighted equally; fresh and with-history rows',
+    feature_order: MODEL_FEATURES,
     weights: params.weights,
     bias: params.bias,
-    fitted_probability_cut: cut,
+    l2_penalty: L2_PENALTY,
+    hysteresis: { ...hysteresis, chosen_on: 'tuning split, leave-one-family-out scores' },
+    hysteresis_search: {
+      grid: GRID,
+      max_spurious_flips_per_hour: MAX_SPURIOUS_FLIPS_PER_HOUR,
+      objective: 'highest worst-family F1 (fresh and with history) meeting the flip budget',
+      worst_family_f1: tuningMinF1,
+    },
     training: {
-      dataset: DATASETS.train,
-      rows: trainRows.length,
-      flow_share: y.reduce((a, b) => a + b, 0) / y.length,
+      datasets: DATASETS,
+      rows: fit.rows,
       log_loss: fit.logLoss,
       newton_iterations: fit.iterations,
-      metrics: evalOn(trainRows, train),
     },
-    held_out: {
-      dataset: DATASETS.heldOut,
-      rows: testRows.length,
-      label_flips_per_hour: labelFlipsPerHour(testRows),
-      metrics: evalOn(testRows, test),
+    leave_one_family_out: leaveOneFamilyOut,
+    leave_one_family_out_models: Object.fromEntries(
+      [...lofo].map(([family, p]) => [family, { weights: p.weights, bias: p.bias }]),
+    ),
+    generator: {
+      families: GENERATOR_FAMILIES.map((f) => ({
+        name: f.name,
+        description: f.description,
+        window_focus: f.focus,
+        blocks: f.blocks,
+      })),
+      person: PERSON_RANGES,
+      session: SESSION_SHAPE,
     },
-    generator: GENERATOR_PARAMS,
   };
   const reportPath = `${modelDir}flow-model.json`;
-  // Indented input matters: prettier keeps an object multi-line when its source has a line break
-  // after `{`, so a compact input would reflow the committed file.
   writeFileSync(reportPath, await formatted(JSON.stringify(round(report), null, 2), reportPath));
   const b64 = Buffer.from(onnxBytes).toString('base64');
   const generated = fileURLToPath(
     new URL('../src/flow/generated/flow-model-data.ts', import.meta.url),
   );
-  writeFileSync(
-    generated,
-    [
-      '// Generated by shared/scripts/train-flow.ts — do not edit. Same data as shared/model/.',
-      '',
-      '/** Weights (float32) in FEATURE_ORDER and intercept of the learned flow model. */',
-      `export const LEARNED_FLOW_PARAMS = ${JSON.stringify(params)} as const;`,
-      '',
-      '/** shared/model/flow-model.onnx, base64, so the package loads it with no file or network I/O. */',
-      `export const FLOW_MODEL_ONNX_BASE64 = '${b64}';`,
-      '',
-    ].join('\n'),
-  );
+  const source = [
+    '// Generated by shared/scripts/train-flow.ts — do not edit. Same data as shared/model/.',
+    '',
+    '/** Feature order, weights (float32) and intercept of the default flow model. */',
+    `export const DEFAULT_FLOW_PARAMS = ${JSON.stringify(params)} as const;`,
+    '',
+    '/** Hysteresis chosen on the tuning split (see shared/model/flow-model.json). */',
+    `export const DEFAULT_FLOW_HYSTERESIS = ${JSON.stringify(hysteresis)} as const;`,
+    '',
+    '/** shared/model/flow-model.onnx, base64, so the package loads it with no file or network I/O. */',
+    `export const FLOW_MODEL_ONNX_BASE64 = '${b64}';`,
+    '',
+  ].join('\n');
+  writeFileSync(generated, await formatted(source, generated));
   console.log(
     JSON.stringify(
-      round({ weights: params.weights, bias: params.bias, cut, held_out: report.held_out.metrics }),
+      round({ weights: params.weights, bias: params.bias, hysteresis, leaveOneFamilyOut }),
       null,
       1,
     ),

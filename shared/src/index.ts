@@ -16,14 +16,25 @@ export {
   DEFAULT_PRIVACY_SETTINGS,
   type PrivacySettings,
 } from './doc/privacy-settings';
+export { DOC_KEYS, InvalidEntryError, UserDoc, type ReadResult } from './doc/user-doc';
+
+// The wire contract shared by server and SDK: close codes, doc names, entry ids and builders.
 export {
-  DOC_KEYS,
-  InvalidEntryError,
-  UserDoc,
+  SYNC_CLOSE,
+  generationReason,
+  parseGenerationReason,
+  SYNC_PATH_PREFIX,
+  USER_DOC_PREFIX,
   userDocName,
   userIdOfDocName,
-  type ReadResult,
-} from './doc/user-doc';
+  flowStateId,
+  buildSessionEntry,
+  clampCounter,
+  clampDurationMs,
+  type SyncClose,
+  type SyncCloseName,
+  type SessionEntryFields,
+} from './wire/index';
 export { expiredSessionIds } from './doc/retention';
 
 // Flow input (wire schema and internal type)
@@ -36,6 +47,21 @@ export {
   toFlowInputIssues,
 } from './schemas/flow-input';
 export type { FlowInput, FlowStateDataWire } from './schemas/flow-input';
+export {
+  isStorableJson,
+  isStorableText,
+  storableText,
+  UNSTORABLE_TEXT_MESSAGE,
+} from './schemas/storable-text';
+export {
+  WIRE_TIME_LIMITS,
+  wireInstantMs,
+  wireInstantIso,
+  wireDay,
+  wireInstantOrDay,
+  ianaTimeZone,
+  type InstantOrDay,
+} from './schemas/wire-time';
 
 // Flow engine: errors
 export { FlowInputError, OutOfOrderInputError } from './flow/errors';
@@ -55,6 +81,7 @@ export {
   FOCUS_DURATION_HORIZON_MS,
   ERROR_HALF_SCORE_COUNT,
   REFERENCE_INTERVAL_MS,
+  NO_RHYTHM_FEATURES,
 } from './flow/features';
 export type { FlowFeatures, FeatureContext } from './flow/features';
 export type { FlowModel, AsyncFlowModel } from './flow/flow-model';
@@ -62,6 +89,15 @@ export { heuristicFlowModel, HEURISTIC_WEIGHTS, SEED_FLOW_THRESHOLD } from './fl
 export { createLogisticFlowModel, sigmoid } from './flow/logistic-model';
 export type { LogisticParams } from './flow/logistic-model';
 export { learnedFlowModel, learnedFlowParams } from './flow/learned-model';
+export { defaultFlowModel, defaultFlowParams } from './flow/default-model';
+export {
+  emptyRhythmState,
+  rhythmStep,
+  advanceRhythm,
+  RHYTHM_FEATURES,
+} from './flow/rhythm-features';
+export type { RhythmFeatures, RhythmState, RhythmEma, RhythmStep } from './flow/rhythm-features';
+export { SESSION_RHYTHM, personalMedianMs, rhythmPrior } from './flow/session-rhythm';
 export { createOnnxFlowModel, shippedFlowModelBytes, decodeBase64 } from './flow/onnx-model';
 export type { OnnxFlowModel, OnnxRuntimeOptions } from './flow/onnx-model';
 

@@ -103,7 +103,7 @@ describe('the client facing a server that refuses it', () => {
   it.each([
     { code: 4415, reason: 'unsupported message type', says: /4415.*protocol versions/ },
     { code: 4400, reason: 'malformed message', says: /malformed \(4400/ },
-    { code: 4413, reason: 'message too large', says: /state is too large for one sync message/ },
+    { code: 4413, reason: 'message too large', says: /refused this replica \(4413/ },
     { code: 1009, reason: 'message too big', says: /state is too large.*\(1009/ },
     { code: 4499, reason: 'some future refusal', says: /refused this replica \(4499/ },
   ])('stops after the first $code and says why, instead of reconnecting', async (refusal) => {

@@ -61,7 +61,7 @@ export function startChildServer(
       logs.push(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'server listening' && entry.port) {
+        if (entry.msg?.includes('server listening') && entry.port) {
           clearTimeout(timer);
           resolve({ url: `http://127.0.0.1:${entry.port}`, process: child, exited, logs });
         }

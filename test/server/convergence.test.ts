@@ -95,7 +95,7 @@ async function runScenario(server: RunningServer, pool: Pool, seed: number): Pro
     const expected = new UserDoc(replicas[0]!.doc).readSessions().entries;
     // REST-started sessions went through the same document: each is there unless a replica deleted it.
     expect(restSessions.length).toBeGreaterThan(0);
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     const { rows } = await pool.query<{ id: string; keystrokes: number }>(
       'SELECT id::text AS id, keystrokes FROM coding_sessions WHERE user_id = $1 ORDER BY id',
       [user.id],

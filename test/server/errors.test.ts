@@ -10,8 +10,13 @@ describeEachStore('errors and logs', (store) => {
   let server: RunningServer;
   const logs = new LogCapture();
   beforeAll(async () => {
-    const config = testConfig({ LOG_LEVEL: 'info', METRICS_TOKEN });
-    server = await startServer({ config, log: createLogger('info', logs.sink), database: store() });
+    // debug: request lines are logged at debug, and their redaction is checked below.
+    const config = testConfig({ LOG_LEVEL: 'debug', METRICS_TOKEN });
+    server = await startServer({
+      config,
+      log: createLogger('debug', logs.sink),
+      database: store(),
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -29,7 +34,7 @@ describeEachStore('errors and logs', (store) => {
 
   it('malformed JSON is a 400 in the API error shape', async () => {
     const user = await signUp(server.url);
-    const response = await fetch(`${server.url}/api/me`, {
+    const response = await fetch(`${server.url}/api/sessions/start`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
       body: '{"oops": ',
@@ -40,7 +45,7 @@ describeEachStore('errors and logs', (store) => {
   it('an oversize body is a 413, on the API and on the auth routes', async () => {
     const user = await signUp(server.url);
     const huge = JSON.stringify({ blob: 'x'.repeat(400 * 1024) });
-    const api = await fetch(`${server.url}/api/me`, {
+    const api = await fetch(`${server.url}/api/sessions/start`, {
       method: 'POST',
       headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
       body: huge,

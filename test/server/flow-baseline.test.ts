@@ -53,7 +53,7 @@ describeEachStore('the personal baseline on the REST routes', (store) => {
         }
       }
     });
-    await server.ctx.registry.reconcileNow(typist.id);
+    await server.ctx.projection.reconcileNow(typist.id);
   });
   afterAll(async () => {
     await server?.close();

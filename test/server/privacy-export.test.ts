@@ -141,6 +141,28 @@ describeEachStore('privacy export and settings', (store) => {
       [alertId, user.id],
     );
 
+    // An invitation the user sent, and one sent to them (by address).
+    const sent = await authedFetch(server.url, user.token, `/api/teams/${team.id}/members`, {
+      method: 'POST',
+      body: { email: 'friend@example.com' },
+    });
+    expect(sent.status).toBe(201);
+    const sentInvitation = (await sent.json()) as Record<string, unknown>;
+    const inviter = await signUp(server.url);
+    await q(`UPDATE users SET subscription_tier = 'team' WHERE id = $1`, [inviter.id]);
+    const otherTeam = (await (
+      await authedFetch(server.url, inviter.token, '/api/teams', {
+        method: 'POST',
+        body: { name: 'Inviters' },
+      })
+    ).json()) as { id: string };
+    const received = (await (
+      await authedFetch(server.url, inviter.token, `/api/teams/${otherTeam.id}/members`, {
+        method: 'POST',
+        body: { email: user.email },
+      })
+    ).json()) as Record<string, unknown>;
+
     const response = await authedFetch(server.url, user.token, '/api/privacy/export');
     expect(response.status).toBe(200);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON under test
@@ -218,6 +240,26 @@ describeEachStore('privacy export and settings', (store) => {
         created_at: isoTime,
       },
     ]);
+    expect(exported.sent_invitations).toEqual([
+      {
+        id: sentInvitation.id,
+        team_id: team.id,
+        email: 'friend@example.com',
+        role: 'member',
+        created_at: sentInvitation.created_at,
+        expires_at: sentInvitation.expires_at,
+      },
+    ]);
+    expect(exported.received_invitations).toEqual([
+      {
+        id: received.id,
+        team_id: otherTeam.id,
+        role: 'member',
+        created_at: received.created_at,
+        expires_at: received.expires_at,
+      },
+    ]);
+    expect(exported.invitation_quota).toEqual([{ window_start: isoTime, sent: 1 }]);
     expect(exported.accounts).toEqual([
       { provider_id: 'credential', account_id: user.id, created_at: isoTime, updated_at: isoTime },
     ]);

@@ -12,6 +12,7 @@ import {
   synced,
   waitFor,
 } from './sync-helpers';
+import { joinTeam, teamsApi } from './team-fixtures';
 
 describeEachStore('purge reaches every replica and nothing comes back', (store) => {
   let server: RunningServer;
@@ -54,13 +55,13 @@ describeEachStore('purge reaches every replica and nothing comes back', (store) 
       body: { name: 'purge team' },
     });
     const team = (await created.json()) as { id: string };
-    for (const member of rest) {
-      const { rows } = await q('SELECT email FROM users WHERE id = $1', [member.id]);
-      await authedFetch(server.url, owner!.token, `/api/teams/${team.id}/members`, {
-        method: 'POST',
-        body: { email: rows[0].email },
-      });
-    }
+    for (const member of rest)
+      await joinTeam(
+        teamsApi(() => server.url),
+        owner!,
+        team.id,
+        member,
+      );
     for (const member of members) {
       await authedFetch(server.url, member.token, `/api/teams/${team.id}/consent`, {
         method: 'PUT',

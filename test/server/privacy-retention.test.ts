@@ -114,7 +114,7 @@ describeEachStore('retention', (store) => {
       await server.ctx.registry.write(member.id, (doc) => doc.putSession(entry));
     }
     await server.ctx.registry.write(member.id, (doc) => doc.updateSettings({ retention_days: 30 }));
-    await server.ctx.registry.reconcileNow(member.id);
+    await server.ctx.projection.reconcileNow(member.id);
     const pool = store().pool;
     const sessionsOn = async (date: string) =>
       (

@@ -57,14 +57,14 @@ describeEachStore('reconciler with hostile documents', (store) => {
       ),
     ];
     for (const [key, value] of hostile) await writeRaw(attacker.id, 'sessions', key, value);
-    await server.ctx.registry.reconcileNow(attacker.id);
+    await server.ctx.projection.reconcileNow(attacker.id);
     expect(await rowsOf(attacker.id)).toEqual([{ id: valid.id, keystrokes: 5 }]);
     expect(metrics().entriesRejectedInvalid - before).toBe(hostile.length);
     // Counted once while they stay invalid, not on every run.
     await server.ctx.registry.write(attacker.id, (doc) =>
       doc.putSession({ ...valid, keystrokes: 6 }),
     );
-    await server.ctx.registry.reconcileNow(attacker.id);
+    await server.ctx.projection.reconcileNow(attacker.id);
     expect(metrics().entriesRejectedInvalid - before).toBe(hostile.length);
     expect(await rowsOf(attacker.id)).toEqual([{ id: valid.id, keystrokes: 6 }]);
   });
@@ -72,7 +72,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
   it("never touches another user's row, nor hangs flow states off another user's session", async () => {
     const owned = sessionEntry({ keystrokes: 100 });
     await server.ctx.registry.write(victim.id, (doc) => doc.putSession(owned));
-    await server.ctx.registry.reconcileNow(victim.id);
+    await server.ctx.projection.reconcileNow(victim.id);
     const foreignBefore = metrics().entriesRejectedForeign;
 
     await server.ctx.registry.write(attacker.id, (doc) => {
@@ -91,7 +91,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
         environmental_factors: null,
       });
     });
-    await server.ctx.registry.reconcileNow(attacker.id);
+    await server.ctx.projection.reconcileNow(attacker.id);
     const { rows } = await store().pool.query(
       'SELECT user_id::text, keystrokes, device_id FROM coding_sessions WHERE id = $1',
       [owned.id],
@@ -106,7 +106,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
 
     // Removing the entry from the attacker's document must not delete the victim's row either.
     await server.ctx.registry.write(attacker.id, (doc) => doc.deleteSessions([owned.id]));
-    await server.ctx.registry.reconcileNow(attacker.id);
+    await server.ctx.projection.reconcileNow(attacker.id);
     expect(
       (
         await store().pool.query('SELECT count(*)::int AS n FROM coding_sessions WHERE id = $1', [
@@ -146,7 +146,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
         environmental_factors: { noise: 'low' },
       });
     });
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     const row = async () =>
       (
         await store().pool.query(
@@ -180,7 +180,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
       });
       doc.deleteSessions([drop.id]);
     });
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     const stored = await row();
     expect(stored.project_path).toMatch(/^mc1\./);
     expect(
@@ -209,7 +209,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
         track_languages: false,
       }),
     );
-    await server.ctx.registry.reconcileNow(user.id);
+    await server.ctx.projection.reconcileNow(user.id);
     expect((await row()).project_path).toBeNull();
     expect((await flow()).typing_rhythm_data).toBeNull();
     expect(await languages()).toEqual({});
@@ -218,14 +218,14 @@ describeEachStore('reconciler with hostile documents', (store) => {
   it('tells onReconciled listeners the changed dates in the transaction, and survives a failing listener', async () => {
     const user = await signUp(server.url);
     const calls: { userId: string; dates: string[]; sessions: number }[] = [];
-    const offOk = server.ctx.registry.onReconciled(async (client, userId, dates) => {
+    const offOk = server.ctx.projection.onRowsReconciled(async (client, userId, dates) => {
       const { rows } = await client.query(
         'SELECT count(*)::int AS n FROM coding_sessions WHERE user_id = $1',
         [userId],
       );
       calls.push({ userId, dates, sessions: rows[0].n });
     });
-    const offBad = server.ctx.registry.onReconciled(async () => {
+    const offBad = server.ctx.projection.onRowsReconciled(async () => {
       throw new Error('listener bug');
     });
     try {
@@ -234,9 +234,9 @@ describeEachStore('reconciler with hostile documents', (store) => {
         updated_at: '2026-02-03T23:30:00.000Z',
       });
       await server.ctx.registry.write(user.id, (doc) => doc.putSession(entry));
-      await server.ctx.registry.reconcileNow(user.id);
+      await server.ctx.projection.reconcileNow(user.id);
       expect(calls).toEqual([{ userId: user.id, dates: ['2026-02-03'], sessions: 1 }]);
-      await server.ctx.registry.reconcileNow(user.id);
+      await server.ctx.projection.reconcileNow(user.id);
       expect(calls).toHaveLength(1); // nothing changed: no call
     } finally {
       offOk();
@@ -252,7 +252,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
     expect(await rowsOf(user.id)).toEqual([]);
     const restarted = await startSyncServer(store());
     try {
-      expect(await restarted.ctx.registry.reconcilePending()).toBeGreaterThanOrEqual(1);
+      expect(await restarted.ctx.projection.reconcilePending()).toBeGreaterThanOrEqual(1);
       expect(await rowsOf(user.id)).toEqual([{ id: entry.id, keystrokes: 9 }]);
       // Reconciled documents are not picked up again.
       const { rows } = await store().pool.query(
@@ -277,7 +277,7 @@ describeEachStore('reconciler with hostile documents', (store) => {
       doc.getMap('sessions').set(randomUUID(), { evil: true, keystrokes: -1 });
       new UserDoc(doc).putSession(good);
       await waitFor(async () => {
-        await server.ctx.registry.reconcileNow(user.id);
+        await server.ctx.projection.reconcileNow(user.id);
         return (await rowsOf(user.id)).length === 1;
       }, 'the valid session to be reconciled');
       expect(metrics().entriesRejectedInvalid - before).toBe(1);

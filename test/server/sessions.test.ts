@@ -224,7 +224,7 @@ describeEachStore('sessions over REST', (store) => {
       );
       expect(response.status).toBe(200);
       // Already in the log when the answer arrives: replay the log alone.
-      const { updates } = await server.ctx.registry.updateLog.load(userDocName(user.id), 1);
+      const { updates } = await server.ctx.documentLog.load(userDocName(user.id), 1);
       const replayed = new Y.Doc();
       for (const entry of updates) Y.applyUpdate(replayed, entry.update);
       expect(new UserDoc(replayed).getSession(session.id)?.keystrokes).toBe(7);
@@ -278,7 +278,7 @@ describeEachStore('sessions over REST', (store) => {
         );
       }
     });
-    await server.ctx.registry.reconcileNow(analyst.id);
+    await server.ctx.projection.reconcileNow(analyst.id);
     const outcome = await server.ctx.jobs.runNow(insightsJob());
     expect(outcome).toEqual({ ran: true });
     const { rows } = await store().pool.query(
@@ -319,7 +319,7 @@ describeEachStore('sessions over REST', (store) => {
           doc.putSession(endedSessionWithFlow(lastWeek - week * 7 * DAY));
         }
       });
-      await server.ctx.registry.reconcileNow(someone.id);
+      await server.ctx.projection.reconcileNow(someone.id);
       return someone;
     };
     /** Recommendations for a leaky update (3 context switches) at `t` in a new session. */

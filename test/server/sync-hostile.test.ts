@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import { UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
+import { unreconciledDocuments } from '../../server/src/projection/projection-store';
 import { compactDocument } from '../../server/src/sync/compaction';
 import { describeEachStore } from '../helpers/databases';
 import { signUp, type TestUser } from '../helpers/test-server';
@@ -173,9 +174,10 @@ describeEachStore('sync socket under hostile input', (store) => {
     for (let i = 0; i < 5; i++) {
       await server.ctx.registry.write(owner.id, (doc) => doc.putSession(sessionEntry()));
     }
-    await server.ctx.registry.reconcileNow(owner.id);
-    const log = server.ctx.registry.updateLog;
-    const pending = async () => (await log.unreconciled(10_000)).some((d) => d.docName === docName);
+    await server.ctx.projection.reconcileNow(owner.id);
+    const log = server.ctx.documentLog;
+    const pending = async () =>
+      (await unreconciledDocuments(store().pool, 10_000)).some((d) => d.docName === docName);
     const compact = async () => {
       const client = await store().pool.connect();
       try {
@@ -198,7 +200,7 @@ describeEachStore('sync socket under hostile input', (store) => {
     expect(await compact()).toBe(2);
     expect(await pending()).toBe(true);
     await server.ctx.registry.evict(docName, 1);
-    expect(await server.ctx.registry.reconcilePending()).toBeGreaterThanOrEqual(1);
+    expect(await server.ctx.projection.reconcilePending()).toBeGreaterThanOrEqual(1);
     const { rowCount } = await store().pool.query('SELECT 1 FROM coding_sessions WHERE id = $1', [
       unseen.id,
     ]);

@@ -31,7 +31,29 @@ export function teamsApi(baseUrl: () => string) {
     authedFetch(baseUrl(), user.token, `/api/teams${path}`, init);
 }
 
-/** Creates a team as `admin` and adds `members` by email; returns its id. */
+/**
+ * Invites `member` to the team as `admin` and has them accept: how anyone
+ * joins a team. Returns the membership the acceptance answered with.
+ */
+export async function joinTeam(
+  api: ReturnType<typeof teamsApi>,
+  admin: TestUser,
+  teamId: string,
+  member: TestUser,
+  role?: 'member' | 'admin',
+): Promise<Record<string, unknown>> {
+  const invited = await api(admin, `/${teamId}/members`, {
+    method: 'POST',
+    body: { email: member.email, ...(role ? { role } : {}) },
+  });
+  expect(invited.status).toBe(201);
+  const { id } = (await invited.json()) as { id: string };
+  const accepted = await api(member, `/invitations/${id}/accept`, { method: 'POST' });
+  expect(accepted.status).toBe(200);
+  return (await accepted.json()) as Record<string, unknown>;
+}
+
+/** Creates a team as `admin`, and `members` join it (invited, then accepting); returns its id. */
 export async function newTeam(
   api: ReturnType<typeof teamsApi>,
   admin: TestUser,
@@ -41,13 +63,7 @@ export async function newTeam(
   const created = await api(admin, '', { method: 'POST', body: { name } });
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  for (const member of members) {
-    const added = await api(admin, `/${id}/members`, {
-      method: 'POST',
-      body: { email: member.email },
-    });
-    expect(added.status).toBe(201);
-  }
+  for (const member of members) await joinTeam(api, admin, id, member);
   return id;
 }
 

@@ -20,7 +20,7 @@ describeEachStore('team aggregates follow the real reconciliation path', (store)
       body: { end_time: end },
     });
     expect(ended.status).toBe(200);
-    await running().ctx.registry.reconcileNow(user.id);
+    await running().ctx.projection.reconcileNow(user.id);
   }
 
   const storedDays = async (teamId: string) =>

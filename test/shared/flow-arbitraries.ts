@@ -4,6 +4,10 @@ import type { FlowFeatures } from '../../shared/src/flow/features';
 
 const T0 = Date.UTC(2024, 0, 1, 9);
 
+function unit(): fc.Arbitrary<number> {
+  return fc.double({ min: 0, max: 1, noNaN: true });
+}
+
 /** Any valid features. */
 export const featuresArb: fc.Arbitrary<FlowFeatures> = fc.record({
   rhythm: fc.constantFrom(0, 0.3, 0.7, 0.9),
@@ -13,6 +17,22 @@ export const featuresArb: fc.Arbitrary<FlowFeatures> = fc.record({
   steadiness: fc.double({ min: 0, max: 1, noNaN: true }),
   pace: fc.double({ min: 0, max: 1, noNaN: true }),
   activity: fc.double({ min: 0, max: 1, noNaN: true }),
+  burstShare: unit(),
+  burstTrend: unit(),
+  thinkShare: unit(),
+  gapShare: unit(),
+  pauseRate: unit(),
+  burstLength: unit(),
+  paceShift: unit(),
+  spread: unit(),
+  switchCalm: unit(),
+  switchNow: unit(),
+  focusShare: unit(),
+  focusDepth: unit(),
+  errorCalm: unit(),
+  errorFix: unit(),
+  editRate: unit(),
+  typingEvidence: unit(),
 });
 
 /** A valid input without timestamp. */

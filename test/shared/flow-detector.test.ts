@@ -8,20 +8,31 @@ import {
 } from '../../shared/src';
 import { inputStreamArb, steadyInput, T0 } from './flow-arbitraries';
 
+/**
+ * Dwell times long enough to see the mechanism (the default model's tuned defaults enter on the
+ * first high score, see DEFAULT_DETECTOR_CONFIG).
+ */
+const DWELL = {
+  enterThreshold: 0.7,
+  exitThreshold: 0.5,
+  enterDwellMs: 60_000,
+  exitDwellMs: 90_000,
+};
+
 function feed(d: FlowDetector, scores: number[], stepMs = 30_000) {
   return scores.map((s, i) => d.updateWithScore(steadyInput(T0 + i * stepMs), s));
 }
 
 describe('FlowDetector hysteresis', () => {
   it('enters after the enter dwell and reports flow duration', () => {
-    const d = new FlowDetector();
+    const d = new FlowDetector({ config: DWELL });
     const r = feed(d, [0.8, 0.8, 0.8, 0.8]);
     expect(r.map((x) => x.isInFlow)).toEqual([false, false, true, true]);
     expect(r[3].flowDurationMs).toBe(90_000);
   });
 
   it('does not leave flow on a short dip, leaves after the exit dwell', () => {
-    const d = new FlowDetector();
+    const d = new FlowDetector({ config: DWELL });
     const r = feed(d, [0.8, 0.8, 0.8, 0.3, 0.8, 0.3, 0.3, 0.3, 0.3]);
     expect(r.map((x) => x.isInFlow)).toEqual([
       false,
@@ -69,7 +80,7 @@ describe('FlowDetector hysteresis', () => {
   });
 
   it('an idle gap closes the open period at the last update', () => {
-    const d = new FlowDetector();
+    const d = new FlowDetector({ config: DWELL });
     feed(d, [0.9, 0.9, 0.9, 0.9]);
     d.updateWithScore(steadyInput(T0 + 90_000 + 10 * 60_000), 0.9);
     expect(d.periods[0]).toMatchObject({ endMs: T0 + 90_000, endReason: 'idle' });

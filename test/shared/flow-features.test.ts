@@ -8,6 +8,7 @@ import {
   heuristicFlowModel,
   intervalStats,
   learnedFlowModel,
+  NO_RHYTHM_FEATURES,
   rhythmScore,
   type FlowFeatures,
 } from '../../shared/src';
@@ -150,6 +151,7 @@ describe('models', () => {
 
   it('heuristic reproduces the seed weights', () => {
     const f = {
+      ...NO_RHYTHM_FEATURES,
       rhythm: 0.9,
       focus: 1,
       errorScore: 1,

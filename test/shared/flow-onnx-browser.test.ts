@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   FlowDetector,
-  learnedFlowModel,
+  defaultFlowModel,
   type FlowFeatures,
   type FlowInput,
   type FlowPeriod,
@@ -52,21 +52,20 @@ async function bundlePage(): Promise<Uint8Array> {
 function scenario(): { inputs: FlowInput[]; closeAt: number } {
   const typing = (base: number) =>
     Array.from({ length: 30 }, (_, i) => base + (i % 5) * base * 0.2);
-  const distracted = { windowFocusDuration: 60_000, contextSwitches: 6 };
-  const band = { ...distracted, errorEvents: 1, keystrokeIntervals: typing(300) };
-  const low = { ...distracted, errorEvents: 3, keystrokeIntervals: typing(500) };
-  const high = {
-    ...distracted,
-    contextSwitches: 3,
-    errorEvents: 6,
-    keystrokeIntervals: typing(500),
+  // A switch and some errors per update: the default model's score sinks through the band.
+  const band = { contextSwitches: 1, errorEvents: 2, windowFocusDuration: 20_000 };
+  const low = {
+    contextSwitches: 6,
+    windowFocusDuration: 5_000,
+    keystrokeIntervals: typing(300).slice(0, 8),
   };
+  const wobble = { contextSwitches: 2, windowFocusDuration: 10_000 };
   const plan: Array<[number, Partial<FlowInput>]> = [
     [4, {}],
-    [4, band],
+    [3, band],
     [5, low],
-    [2, band],
-    [6, high],
+    [2, wobble],
+    [6, {}],
     [5, low],
     [4, {}],
   ];
@@ -78,6 +77,12 @@ function scenario(): { inputs: FlowInput[]; closeAt: number } {
   t += 10 * 60_000;
   for (let i = 0; i < 4; i++) inputs.push(steadyInput((t += 30_000)));
   return { inputs, closeAt: t + 30_000 };
+}
+
+/** Every feature set to `v`. */
+function allFeatures(v: number): FlowFeatures {
+  const keys = Object.keys(fc.sample(featuresArb, 1)[0]) as (keyof FlowFeatures)[];
+  return Object.fromEntries(keys.map((k) => [k, v])) as unknown as FlowFeatures;
 }
 
 function expectClose(actual: number, expected: number, what: string): void {
@@ -135,19 +140,20 @@ describe('the ONNX flow model in headless Chromium', () => {
   it('scores like the TypeScript reference to 1e-5', async () => {
     const samples: FlowFeatures[] = [
       ...fc.sample(featuresArb, { numRuns: 500, seed: 42 }),
-      { rhythm: 0, focus: 0, errorScore: 0, focusDuration: 0, steadiness: 0, pace: 0, activity: 0 },
-      { rhythm: 1, focus: 1, errorScore: 1, focusDuration: 1, steadiness: 1, pace: 1, activity: 1 },
+      allFeatures(0),
+      allFeatures(1),
     ];
     const batch = await page.evaluate((f) => window.flowOnnx!.scoreBatch(f), samples);
     const each = await page.evaluate((f) => window.flowOnnx!.scoreEach(f), samples.slice(0, 25));
     expect(batch).toHaveLength(samples.length);
-    samples.forEach((f, i) => expectClose(batch[i], learnedFlowModel.score(f), `sample ${i}`));
+    samples.forEach((f, i) => expectClose(batch[i], defaultFlowModel.score(f), `sample ${i}`));
     each.forEach((score, i) => expectClose(score, batch[i], `scoreAsync of sample ${i}`));
   });
 
   it('drives a FlowDetector through the same states and periods as Node does', async () => {
     const { inputs, closeAt } = scenario();
-    const node = new FlowDetector({ model: learnedFlowModel });
+    const node = new FlowDetector({ model: defaultFlowModel });
+    expect(node.model).toBe(new FlowDetector().model);
     const expected: FlowStateResult[] = inputs.map((input) => node.update(input));
     const expectedPeriods: readonly FlowPeriod[] = node.close(closeAt);
     // The scenario must exercise the detector, or agreeing with it would prove little.

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import {
   createOnnxFlowModel,
   FlowDetector,
-  learnedFlowModel,
+  defaultFlowModel,
   shippedFlowModelBytes,
   updateWithAsyncModel,
   type OnnxFlowModel,
@@ -31,13 +31,13 @@ describe('ONNX flow model', () => {
     const samples = fc.sample(featuresArb, { numRuns: 500, seed: 42 });
     const scores = await onnx.scoreBatch(samples);
     samples.forEach((f, i) =>
-      expect(Math.abs(scores[i] - learnedFlowModel.score(f))).toBeLessThan(1e-5),
+      expect(Math.abs(scores[i] - defaultFlowModel.score(f))).toBeLessThan(1e-5),
     );
-    expect(await onnx.scoreAsync(samples[0])).toBeCloseTo(learnedFlowModel.score(samples[0]), 5);
+    expect(await onnx.scoreAsync(samples[0])).toBeCloseTo(defaultFlowModel.score(samples[0]), 5);
   });
 
   it('drives a detector like the sync reference does', async () => {
-    const a = new FlowDetector({ model: learnedFlowModel });
+    const a = new FlowDetector({ model: defaultFlowModel });
     const b = new FlowDetector();
     const inputs = Array.from({ length: 12 }, (_, i) => steadyInput(T0 + i * 30_000));
     const sync = inputs.map((x) => a.update(x).isInFlow);

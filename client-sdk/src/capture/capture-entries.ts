@@ -1,5 +1,9 @@
 import {
   DOC_LIMITS,
+  buildSessionEntry,
+  clampCounter,
+  clampDurationMs as clampDuration,
+  flowStateId,
   intervalStats,
   type FlowPeriod,
   type FlowStateEntry,
@@ -18,18 +22,9 @@ export interface OpenSessionInfo {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const clampDuration = (ms: number) =>
-  Math.min(Math.max(0, Math.round(ms)), DOC_LIMITS.maxDurationMs);
-const clampCounter = (n: number) => Math.min(n, DOC_LIMITS.maxCounter);
 
-/**
- * Id of the `index`-th flow period of a session. Derived, not random, so rebuilding a session from
- * its stored activity after a restart writes the same flow-state entries instead of duplicates.
- * The result keeps the session id's version and variant bits, so it is a valid UUID.
- */
-export function flowStateId(sessionId: string, index: number): string {
-  return `${sessionId.slice(0, 24)}${(index + 1).toString(16).padStart(12, '0')}`;
-}
+/** Id of the `index`-th flow period of a session (the wire contract's one algorithm). */
+export { flowStateId };
 
 /**
  * The session entry that goes into the synced document. Project path and environment data are
@@ -48,16 +43,16 @@ export function toSessionEntry(
       .slice(0, DOC_LIMITS.maxLanguages)
       .map(([language, ms]) => [language.slice(0, 64), clampDuration(ms)]),
   );
-  return {
+  return buildSessionEntry({
     id: info.sessionId,
     start_time: iso(info.startTime),
     end_time: summary.finished ? iso(summary.lastTimestamp) : null,
-    total_duration_ms: clampDuration(m.total_duration_ms),
-    active_duration_ms: clampDuration(m.active_duration_ms),
-    files_modified: clampCounter(m.files_modified),
-    keystrokes: clampCounter(m.keystrokes),
-    lines_added: clampCounter(m.lines_added),
-    lines_deleted: clampCounter(m.lines_deleted),
+    total_duration_ms: m.total_duration_ms,
+    active_duration_ms: m.active_duration_ms,
+    files_modified: m.files_modified,
+    keystrokes: m.keystrokes,
+    lines_added: m.lines_added,
+    lines_deleted: m.lines_deleted,
     // Without consent to language tracking the session names none (as the server stores it).
     language_breakdown: settings.track_languages ? breakdown : {},
     project_path: settings.sync_project_paths ? info.projectPath : null,
@@ -70,12 +65,12 @@ export function toSessionEntry(
       context_switches: clampCounter(p.contextSwitches),
       recovery_time_ms: p.recoveryTimeMs === null ? null : clampDuration(p.recoveryTimeMs),
     })),
-    interruption_count: clampCounter(m.interruption_count),
+    interruption_count: m.interruption_count,
     error_rate: m.error_rate,
-    focus_score: Math.min(1, Math.max(0, m.focus_score)),
+    focus_score: m.focus_score,
     device_id: info.deviceId,
     updated_at: iso(now),
-  };
+  });
 }
 
 /** Rhythm and error context of a flow period, gathered by the capture while it was open. */

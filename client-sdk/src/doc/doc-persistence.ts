@@ -41,3 +41,18 @@ export function persistDocUpdates(
   ydoc.on('update', onUpdate);
   return () => ydoc.off('update', onUpdate);
 }
+
+/**
+ * Replaces the stored update log of `generation` with the document's current state, through
+ * `queue` (after every update already queued). The log keeps every update as it arrived, content
+ * of deleted entries included; the current state of a garbage-collecting Y.Doc keeps only their
+ * tombstones (the map key and the clock Yjs needs to merge), not what they said.
+ */
+export function compactPersistedDoc(
+  ydoc: Y.Doc,
+  store: ReplicaStore,
+  generation: number,
+  queue: WriteQueue,
+): void {
+  queue.run(() => store.replaceDocUpdates(generation, Y.encodeStateAsUpdate(ydoc)));
+}

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
+import { prepareReplicaDir } from './replica-template';
 import type {
   CurrentFlow,
   FlowStateRecord,
@@ -27,9 +28,14 @@ import {
  * await store.upsertSession(entry);
  */
 export async function openPgliteReplicaStore(dataDir: string): Promise<ReplicaStore> {
-  const pg = await PGlite.create(dataDir, { extensions: { live } });
+  const start = await prepareReplicaDir(dataDir);
+  const pg = await PGlite.create(dataDir, {
+    extensions: { live },
+    loadDataDir: start.kind === 'load' ? start.dump : undefined,
+    postgresqlconf: EDITOR_POSTGRESQL_CONF,
+  });
   try {
-    await migrate(pg);
+    await migrateReplica(pg);
   } catch (error) {
     await pg.close();
     throw error;
@@ -37,7 +43,22 @@ export async function openPgliteReplicaStore(dataDir: string): Promise<ReplicaSt
   return new PgliteReplicaStore(pg as unknown as PGliteWithLive);
 }
 
-async function migrate(pg: PGlite): Promise<void> {
+/**
+ * PostgreSQL settings for a replica living inside an editor's extension host
+ * (shared by every extension): one user's sessions are a few MB, so PGlite's
+ * server-sized defaults (128 MB shared buffers, sized by PGlite for a database
+ * server) mostly cost resident memory. PGlite writes these into the data
+ * directory's postgresql.conf on every start.
+ */
+const EDITOR_POSTGRESQL_CONF = [
+  'shared_buffers = 8MB',
+  'temp_buffers = 2MB',
+  'work_mem = 2MB',
+  'maintenance_work_mem = 16MB',
+];
+
+/** Applies the replica migrations PGlite at `pg` lacks (also used to build the shipped template). */
+export async function migrateReplica(pg: PGlite): Promise<void> {
   await pg.exec(
     'CREATE TABLE IF NOT EXISTS replica_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
   );
@@ -159,6 +180,9 @@ class PgliteReplicaStore implements ReplicaStore {
     await this.pg.transaction(async (tx) => {
       await tx.query('DELETE FROM sessions WHERE id = $1', [id]);
       await tx.query('DELETE FROM local_session_private WHERE session_id = $1', [id]);
+      // Raw keystroke intervals of a session the document no longer has (retention, or a
+      // deletion from another replica) must not outlive it on the device.
+      await tx.query('DELETE FROM local_activity WHERE session_id = $1', [id]);
     });
   }
 

@@ -31,6 +31,7 @@ export interface ReplicaStore {
   countDocUpdates(generation: number): Promise<number>;
 
   upsertSession(entry: SessionRecord): Promise<void>;
+  /** Deletes the session and everything the device keeps of it: private fields, raw activity. */
   deleteSession(id: string): Promise<void>;
   sessionIds(): Promise<string[]>;
   upsertFlowState(entry: FlowStateRecord): Promise<void>;

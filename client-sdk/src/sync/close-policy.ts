@@ -22,8 +22,7 @@ const refusals: Record<number, (reason: string) => string> = {
   [SYNC_CLOSE_CODES.malformedMessage]: (reason) =>
     `the server refused a message of this replica as malformed (4400${suffix(reason)}); ` +
     'sync stopped, since the replica would send it again — update the extension, and report it if it persists',
-  [SYNC_CLOSE_CODES.messageTooLarge]: (reason) => tooLarge(4413, reason),
-  [SYNC_CLOSE_CODES.messageTooBig]: (reason) => tooLarge(1009, reason),
+  [SYNC_CLOSE_CODES.messageTooBig]: (reason) => tooLarge(SYNC_CLOSE_CODES.messageTooBig, reason),
   [SYNC_CLOSE_CODES.unsupportedMessage]: (reason) =>
     `the server does not support a message type this replica sent (4415${suffix(reason)}): ` +
     'the extension and the server speak different protocol versions; sync stopped — update them to match',

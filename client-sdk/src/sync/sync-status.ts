@@ -1,3 +1,5 @@
+import { SYNC_CLOSE, type SyncCloseName } from '@mindful/shared';
+
 /**
  * Where the replica stands with the server:
  * - `offline`: no server configured, or not connected (reconnecting with backoff; after a 4429 or
@@ -7,7 +9,7 @@
  * - `unauthorized`: the server refused the credentials even after a token refresh (stopped);
  * - `forbidden`: the server says the document is not this user's (stopped);
  * - `error`: the server refused this replica for a reason reconnecting cannot fix, e.g. a message
- *   too large (4413/1009), malformed (4400) or of an unknown type (4415); `detail` says which (stopped).
+ *   too large (1009), malformed (4400) or of an unknown type (4415); `detail` says which (stopped).
  */
 export const SYNC_STATUSES = {
   offline: 'offline',
@@ -22,34 +24,13 @@ export const SYNC_STATUSES = {
 export type SyncStatus = (typeof SYNC_STATUSES)[keyof typeof SYNC_STATUSES];
 
 /**
- * Close codes of the sync socket (see API.md, "Sync socket", and the server's `close-codes.ts`).
- * By the wire convention 4400–4499 mean "reconnecting unchanged cannot help".
+ * Close codes of the sync socket by name: the numbers of `SYNC_CLOSE` in `@mindful/shared`, the
+ * one definition the server closes with (see API.md, "Sync socket"). By the wire convention
+ * 4400–4499 mean "reconnecting unchanged cannot help".
  */
-export const SYNC_CLOSE_CODES = {
-  /** No or bad credentials: refresh the token, then reconnect. */
-  unauthorized: 4401,
-  /** Not this user's document: stop. */
-  forbidden: 4403,
-  /** The document's generation moved on (purged): wipe, then reconnect fresh. Reason `generation=<N>`. */
-  generationMoved: 4410,
-  /** The server refused a malformed message of this replica: stop (it would be sent again). */
-  malformedMessage: 4400,
-  /** A message over the server's own size limit: stop (the replica's state is too large). */
-  messageTooLarge: 4413,
-  /** A message type the server does not speak: stop (protocol versions differ). */
-  unsupportedMessage: 4415,
-  /** Too many messages too fast: reconnect after a growing delay. */
-  rateLimited: 4429,
-  /** A frame over the socket's maxPayload, closed by the WebSocket layer (standard 1009): stop. */
-  messageTooBig: 1009,
-  /** The server could not store the replica's updates (standard 1011): reconnect after a delay. */
-  internalError: 1011,
-} as const;
+export const SYNC_CLOSE_CODES = Object.fromEntries(
+  Object.entries(SYNC_CLOSE).map(([name, { code }]) => [name, code]),
+) as { readonly [K in SyncCloseName]: (typeof SYNC_CLOSE)[K]['code'] };
 
 /** The generation named in a 4410 close reason (`generation=<N>`), or null. */
-export function parseGenerationReason(reason: string): number | null {
-  const match = /(?:^|[\s;,])generation=(\d{1,9})(?:$|[\s;,])/.exec(reason);
-  if (!match) return null;
-  const n = Number(match[1]);
-  return Number.isInteger(n) && n > 0 ? n : null;
-}
+export { parseGenerationReason } from '@mindful/shared';

@@ -46,7 +46,7 @@ export function toWebSocketBase(serverUrl: string): string {
  * the provider reconnects by itself after network failures (exponential backoff), but a 44xx
  * close destroys it, so a stale token or a purged document's state is never sent again:
  * 4401 refreshes the token once and reconnects, 4403 stops, 4410 has the host wipe and install a
- * fresh doc, then connects a new provider to it. A message the server refuses (4400, 4413/1009,
+ * fresh doc, then connects a new provider to it. A message the server refuses (4400, 1009,
  * 4415) stops with status `error`, since the replica would send it again; a flood (4429) or a
  * server failure (1011) reconnects after a delay that doubles while it keeps happening (see
  * `close-policy.ts`).

@@ -3,6 +3,7 @@ import { fromNodeHeaders } from 'better-auth/node';
 import { errorBody, HttpError } from '../http/errors';
 import type { Auth } from './auth';
 import { sessionCacheOf } from './current-user';
+import { aliasRequestBody, aliasUserFields } from './snake-case-aliases';
 
 /**
  * Serves better-auth's routes (`/api/auth/*`) and rewrites its error bodies
@@ -11,7 +12,8 @@ import { sessionCacheOf } from './current-user';
 export function authRoutes(auth: Auth, bodyLimitBytes: number): RequestHandler {
   return async (req, res) => {
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-    const body = hasBody ? new Uint8Array(await readBody(req, bodyLimitBytes)) : undefined;
+    const raw = hasBody ? new Uint8Array(await readBody(req, bodyLimitBytes)) : undefined;
+    const body = raw && aliasRequestBody(raw, req.headers['content-type']);
     const url = new URL(req.originalUrl, `${req.protocol}://${req.headers.host ?? 'localhost'}`);
     // Any change made through the auth routes (sign-out, revocations, password
     // or account changes) may end sessions: this instance forgets the caller's.
@@ -23,7 +25,7 @@ export function authRoutes(auth: Auth, bodyLimitBytes: number): RequestHandler {
       else cache?.forgetCredential(bearer);
     }
     const response = await auth.handler(
-      new Request(url, { method: req.method, headers: fromNodeHeaders(req.headers), body }),
+      new Request(url, { method: req.method, headers: requestHeaders(req, body !== raw), body }),
     );
     res.status(response.status);
     response.headers.forEach((value, name) => {
@@ -36,12 +38,19 @@ export function authRoutes(auth: Auth, bodyLimitBytes: number): RequestHandler {
       res.json(rewriteError(response.status, text));
       return;
     }
-    res.send(text);
+    res.send(aliasUserFields(text));
   };
 }
 
+/** The request's headers; without its length once the body was rewritten. */
+function requestHeaders(req: ExpressRequest, bodyChanged: boolean): Headers {
+  const headers = fromNodeHeaders(req.headers);
+  if (bodyChanged) headers.delete('content-length');
+  return headers;
+}
+
 function rewriteError(status: number, text: string) {
-  let parsed: { code?: string; message?: string } = {};
+  let parsed: { code?: string; message?: string; details?: unknown } = {};
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
@@ -52,7 +61,9 @@ function rewriteError(status: number, text: string) {
     status === 429
       ? 'Too many attempts: wait and try again'
       : (parsed.message ?? (text.slice(0, 200) || 'Authentication failed'));
-  return errorBody(code, message);
+  // Our own hooks (the password policy) name the bad field in `details`.
+  const details = status === 400 && Array.isArray(parsed.details) ? parsed.details : undefined;
+  return errorBody(code, message, details);
 }
 
 async function readBody(req: ExpressRequest, limit: number): Promise<Buffer> {

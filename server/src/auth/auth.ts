@@ -2,18 +2,12 @@ import { betterAuth } from 'better-auth';
 import { bearer } from 'better-auth/plugins';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { ianaTimeZone } from '@mindful/shared';
 import type { Config } from '../config/config';
+import { refuseWeakPasswords } from './password-hook';
 
 /** The header the server itself sets to the peer's address (clients cannot forge it). */
 export const CLIENT_IP_HEADER = 'x-mindful-client-ip';
-
-const timezoneSchema = z
-  .string()
-  .max(50)
-  .refine((tz) => Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC', {
-    message: 'must be an IANA time zone such as Europe/Berlin',
-  });
 
 /**
  * better-auth on the central store. The seed's `users` table is its user model
@@ -46,7 +40,7 @@ export function createAuth(pool: pg.Pool, config: Config, secret: string, log: L
           input: true,
           required: false,
           defaultValue: 'UTC',
-          validator: { input: timezoneSchema },
+          validator: { input: ianaTimeZone },
         },
       },
     },
@@ -93,10 +87,20 @@ export function createAuth(pool: pg.Pool, config: Config, secret: string, log: L
       database: { generateId: 'uuid' },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
+    // Common and trivially weak passwords are refused offline (zxcvbn-ts).
+    hooks: { before: refuseWeakPasswords },
     telemetry: { enabled: false },
     logger: {
       level: 'warn',
-      log: (level, message) => log[level]({ component: 'better-auth' }, message),
+      log: (level, message) =>
+        // Deriving the origin from each request is this server's documented
+        // behaviour when BASE_URL is unset, not a misconfiguration.
+        message.includes('Base URL is not set')
+          ? log.debug(
+              { component: 'better-auth' },
+              'BASE_URL unset: origin derived from each request',
+            )
+          : log[level]({ component: 'better-auth' }, message),
     },
     plugins: [bearer()],
   });

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { SubscriptionTier } from '../config/config';
-import { unauthorized } from '../http/errors';
+import { unauthorized } from '../errors/domain-error';
 import type { Auth } from './auth';
 import { SessionCache } from './session-cache';
 
@@ -12,6 +12,8 @@ export interface AuthenticatedUser {
   name: string;
   subscriptionTier: SubscriptionTier;
   timezone: string;
+  /** The better-auth session the credentials belong to (open sockets are tied to it). */
+  sessionId: string;
 }
 
 const caches = new WeakMap<Auth, SessionCache<AuthenticatedUser>>();
@@ -47,6 +49,7 @@ export async function userFromHeaders(
     name: found.name,
     subscriptionTier: (found.subscriptionTier ?? 'free') as SubscriptionTier,
     timezone: found.timezone ?? 'UTC',
+    sessionId: session.session.id,
   };
   if (bearer) cache?.set(bearer, user, new Date(session.session.expiresAt));
   return user;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { USER_LIMITS_ENV, userLimitsFrom, type UserLimits } from './user-limits';
 
 /** Subscription tiers, lowest first. */
 export const SUBSCRIPTION_TIERS = ['free', 'premium', 'team'] as const;
@@ -41,10 +42,15 @@ const envSchema = z.object({
   DEFAULT_SUBSCRIPTION_TIER: z.enum(SUBSCRIPTION_TIERS).default('free'),
   TEAM_MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(1000).default(3),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: pretty on a terminal in development, JSON otherwise (log/logger.ts). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
   AUTH_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   AUTH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(10_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ...USER_LIMITS_ENV,
+  TEAM_INVITE_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(30),
+  TEAM_INVITE_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(3600),
 });
 
 /** Everything the server reads from its environment, validated. */
@@ -63,11 +69,16 @@ export interface Config {
   defaultSubscriptionTier: SubscriptionTier;
   teamMinGroupSize: number;
   logLevel: string;
+  logFormat: 'json' | 'pretty' | undefined;
   authRateLimit: { max: number; windowSeconds: number };
   /** How long a verified bearer token is remembered (0: verify every request). */
   authSessionCacheMs: number;
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** Per-user caps (`user-limits.ts`). */
+  limits: UserLimits;
+  /** Team invitations one user may send per window (counted in the database). */
+  teamInviteRateLimit: { max: number; windowSeconds: number };
 }
 
 /**
@@ -114,8 +125,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultSubscriptionTier: e.DEFAULT_SUBSCRIPTION_TIER,
     teamMinGroupSize: e.TEAM_MIN_GROUP_SIZE,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     authRateLimit: { max: e.AUTH_RATE_LIMIT_MAX, windowSeconds: e.AUTH_RATE_LIMIT_WINDOW_S },
     authSessionCacheMs: e.AUTH_SESSION_CACHE_MS,
     metricsToken: e.METRICS_TOKEN,
+    limits: userLimitsFrom(e),
+    teamInviteRateLimit: {
+      max: e.TEAM_INVITE_RATE_LIMIT_MAX,
+      windowSeconds: e.TEAM_INVITE_RATE_LIMIT_WINDOW_S,
+    },
   };
 }

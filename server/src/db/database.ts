@@ -26,6 +26,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it on next use.
     });
+    survivesLostConnections(pool);
     return { pool, kind: 'postgres', close: () => pool.end() };
   }
   const pglite = await PGlite.create(target.dataDir);
@@ -43,6 +44,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     max: 1,
     Client: PGliteClient,
   } as pg.PoolConfig);
+  survivesLostConnections(pool);
   return {
     pool,
     kind: 'pglite',
@@ -53,21 +55,38 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   };
 }
 
+/**
+ * pg-pool listens for 'error' only on idle clients. A client checked out for
+ * a transaction whose backend dies (pg_terminate_backend, a failover, a
+ * network cut) emits 'error' with nobody listening, and Node kills the
+ * process. Every client gets a listener for its whole life: the error also
+ * rejects the query in flight, which is how the caller learns of it (a 503,
+ * see `isDatabaseUnavailable`), and the pool drops the dead client when it
+ * comes back.
+ */
+function survivesLostConnections(pool: pg.Pool): void {
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
+}
+
 /** Runs `work` in one transaction on one client; rolls back when it throws. */
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    // A failed ROLLBACK means the connection is gone: the pool must not hand it out again.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }

@@ -10,13 +10,11 @@ import {
 } from '@mindful/shared';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { conflict } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { conflict } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { storedInsights } from '../insights/insights-store';
 import { loadSessionHistory, utcOffsetMinutes } from '../insights/session-history-entries';
-
-/** Detectors of `POST /api/flow/detect` kept per user and session id; the least recently used go first. */
-const MAX_DETECTORS = 20_000;
+import { DetectorCache } from './detector-cache';
 
 /**
  * `/api/flow/*`. Detection is stateful per (user, session_id) like the seed's
@@ -26,20 +24,23 @@ const MAX_DETECTORS = 20_000;
  */
 export function flowRoutes(ctx: AppContext): express.Router {
   const router = express.Router();
-  const detectors = new Map<string, FlowDetector>();
+  const detectors = new DetectorCache({
+    perUser: ctx.config.limits.flowDetectorsPerUser,
+    total: ctx.config.limits.flowDetectorsMax,
+  });
 
   router.post('/detect', async (req, res) => {
     const user = currentUser(res);
     const d = parseInput(flowStateDataSchema, req.body);
     const input = fromFlowStateDataWire(d);
-    const key = `${user.id}:${d.session_id ?? ''}`;
-    // Awaited before the map is touched, so get-or-create below runs without a yield in between.
-    const baseline = detectors.has(key) ? null : await ctx.baselines.get(user.id);
-    let detector = detectors.get(key);
-    if (detector) detectors.delete(key);
-    else detector = new FlowDetector({ baseline });
-    if (detectors.size >= MAX_DETECTORS) detectors.delete(detectors.keys().next().value!);
-    detectors.set(key, detector);
+    const sessionId = d.session_id ?? '';
+    // Awaited before the cache is touched, so get-or-create below runs without a yield in between.
+    const baseline = detectors.has(user.id, sessionId) ? null : await ctx.baselines.get(user.id);
+    let detector = detectors.take(user.id, sessionId);
+    if (!detector) {
+      detector = new FlowDetector({ baseline });
+      detectors.put(user.id, sessionId, detector);
+    }
     try {
       res.json(toFlowStateResultWire(detector.update(input)));
     } catch (error) {

@@ -2,15 +2,28 @@ import cors from 'cors';
 import express from 'express';
 import { authRoutes } from '../auth/auth-routes';
 import { clientAddress, nonBrowserClients } from '../auth/non-browser-clients';
-import { currentUser, requireUser } from '../auth/current-user';
+import { requireUser } from '../auth/current-user';
 import type { AppContext } from '../context';
-import { loggablePath } from '../log/logger';
 import { errorBody, errorHandler, notFoundHandler } from './errors';
+import { requireJsonBody } from './json-body';
 import { metricsRoute } from './metrics-route';
 import { flowRoutes } from '../flow/flow-routes';
+import { flowRouteDocs } from '../flow/flow-route-docs';
+import { meRouteDocs, meRoutes } from '../auth/me-routes';
+import { ApiDocs } from '../openapi/api-docs';
+import { API_INFO } from '../openapi/api-info';
+import { authRouteDocs } from '../openapi/auth-route-docs';
+import { RouteTable, unknownApiRoutes } from '../openapi/express-routes';
+import { observeRequests } from '../metrics/http-metrics';
+import { ServerMetrics } from '../metrics/server-metrics';
+import { mountReference } from '../openapi/reference-page';
+import { serviceRouteDocs, syncSocketDocs } from '../openapi/service-route-docs';
 import { privacyRoutes } from '../privacy/privacy-routes';
+import { privacyRouteDocs } from '../privacy/privacy-route-docs';
 import { sessionRoutes } from '../sessions/session-routes';
+import { sessionRouteDocs } from '../sessions/session-route-docs';
 import { teamRoutes } from '../teams/team-routes';
+import { teamRouteDocs } from '../teams/team-route-docs';
 
 /** Largest JSON body the API reads; bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -18,6 +31,9 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 /** The Express application: auth, the REST API and its error handling. */
 export function createApp(ctx: AppContext): express.Express {
   const app = express();
+  // Every route is registered here with its documentation (docs/api.md "Adding a route").
+  const docs = new ApiDocs(API_INFO);
+  app.locals.apiDocs = docs;
   app.disable('x-powered-by');
   app.use(clientAddress);
   // A dashboard served from another origin (TRUSTED_ORIGINS) may call the API
@@ -32,21 +48,9 @@ export function createApp(ctx: AppContext): express.Express {
       }),
     );
   }
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      ctx.log.info(
-        {
-          method: req.method,
-          path: loggablePath(req.originalUrl),
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
-    });
-    next();
-  });
+  const routes = new RouteTable(app);
+  const metrics = new ServerMetrics(ctx.registry, ctx.jobs);
+  app.use(observeRequests(metrics, routes, ctx.log));
 
   app.get('/healthz', async (_req, res) => {
     try {
@@ -60,29 +64,53 @@ export function createApp(ctx: AppContext): express.Express {
     }
   });
 
-  app.get('/metrics', metricsRoute(ctx));
+  app.get('/metrics', metricsRoute(ctx, metrics));
+  docs.register({ prefix: '', tag: 'Service', auth: 'public', docs: serviceRouteDocs });
+  mountReference(app, docs);
+  docs.register({
+    prefix: '',
+    tag: 'Sync',
+    auth: 'user',
+    docs: syncSocketDocs,
+    outsideExpress: true,
+  });
+
+  // Before authentication: an unknown /api route is 404 for everyone.
+  app.use(unknownApiRoutes(routes));
 
   // better-auth reads the raw body itself: mount it before express.json().
   app.all('/api/auth/*splat', nonBrowserClients, authRoutes(ctx.auth, BODY_LIMIT_BYTES));
+  docs.register({
+    prefix: '/api/auth',
+    tag: 'Accounts',
+    auth: 'user',
+    docs: authRouteDocs,
+    catchAll: '/api/auth/*splat',
+  });
 
+  app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
 
   const api = express.Router();
   api.use(requireUser(ctx.auth));
-  api.get('/me', (_req, res) => {
-    const user = currentUser(res);
-    res.json({
-      id: user.id,
-      email: user.email,
-      name: user.name,
-      subscription_tier: user.subscriptionTier,
-      timezone: user.timezone,
-    });
+  const user = { auth: 'user' } as const;
+  docs.mount(api, '/api', '/me', meRoutes(ctx), { ...user, tag: 'Account', docs: meRouteDocs });
+  docs.mount(api, '/api', '/teams', teamRoutes(ctx), {
+    ...user,
+    tag: 'Teams',
+    docs: teamRouteDocs,
   });
-  api.use('/teams', teamRoutes(ctx));
-  api.use('/sessions', sessionRoutes(ctx));
-  api.use('/flow', flowRoutes(ctx));
-  api.use('/privacy', privacyRoutes(ctx));
+  docs.mount(api, '/api', '/sessions', sessionRoutes(ctx), {
+    ...user,
+    tag: 'Sessions',
+    docs: sessionRouteDocs,
+  });
+  docs.mount(api, '/api', '/flow', flowRoutes(ctx), { ...user, tag: 'Flow', docs: flowRouteDocs });
+  docs.mount(api, '/api', '/privacy', privacyRoutes(ctx), {
+    ...user,
+    tag: 'Privacy',
+    docs: privacyRouteDocs,
+  });
   app.use('/api', api);
 
   app.use(notFoundHandler);

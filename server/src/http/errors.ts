@@ -1,15 +1,17 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import { isDatabaseUnavailable } from '../db/connection-errors';
+import { DomainError, fieldProblems, type DomainErrorCode } from '../errors/domain-error';
 import { loggablePath } from '../log/logger';
+import { GenerationMovedError } from '../sync/document-log';
+import { RegistryClosedError } from '../sync/document-registry';
+import { DocumentClosedError, DocumentTooLargeError } from '../sync/live-document';
 
-/** One bad field of a request: where it is and what is wrong with it. */
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-/** An error with an HTTP status and the API.md error code; the message is shown to the client. */
+/**
+ * An error of the HTTP transport itself (e.g. a body over the limit), with its
+ * status and API.md error code. Rules of the domain throw {@link DomainError}.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -22,23 +24,17 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: FieldProblem[]) =>
-  new HttpError(400, 'validation_error', message, details);
-export const unauthorized = (message = 'Sign in first: send Authorization: Bearer <token>') =>
-  new HttpError(401, 'unauthorized', message);
-export const paymentRequired = (message: string) => new HttpError(402, 'tier_required', message);
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-export const notFound = (message = 'Not found') => new HttpError(404, 'not_found', message);
-export const conflict = (message: string) => new HttpError(409, 'conflict', message);
-export const unavailable = (message: string) => new HttpError(503, 'unavailable', message);
-
-/** Zod issues as API.md `details`: one entry per bad field. */
-export function fieldProblems(error: ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-    message: issue.message,
-  }));
-}
+/** The status of each domain error code: the one mapping every router answers with. */
+const STATUS_OF: Record<DomainErrorCode, number> = {
+  validation_error: 400,
+  unauthorized: 401,
+  tier_required: 402,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
 
 /** The body of every error response. */
 export function errorBody(code: string, message: string, details?: unknown) {
@@ -58,7 +54,11 @@ interface BodyParserError {
   limit?: number;
 }
 
-/** Maps every thrown error to API.md's shape; never sends a stack trace. */
+/**
+ * Maps every thrown error to API.md's shape, for every router: domain errors
+ * by their code, the sync core's write-path errors, body-parser and store
+ * failures; anything else is a 500. Never sends a stack trace.
+ */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const sent = toResponse(error);
@@ -84,7 +84,30 @@ function toResponse(error: unknown): {
   message: string;
   details?: unknown;
 } {
+  if (error instanceof DomainError) {
+    return {
+      status: STATUS_OF[error.code],
+      code: error.code,
+      message: error.message,
+      details: error.details,
+    };
+  }
   if (error instanceof HttpError) return error;
+  // Write-path failures that are not the client's fault, mapped to what it should do next.
+  if (error instanceof RegistryClosedError || error instanceof DocumentClosedError) {
+    return {
+      status: 503,
+      code: 'unavailable',
+      message: 'The document is being reloaded or the server is restarting; retry',
+    };
+  }
+  if (error instanceof GenerationMovedError) {
+    return {
+      status: 409,
+      code: 'conflict',
+      message: 'Your data was purged while this request ran',
+    };
+  }
   if (error instanceof ZodError) {
     return {
       status: 400,
@@ -109,6 +132,16 @@ function toResponse(error: unknown): {
       status: parserError.status,
       code: 'bad_request',
       message: 'The request body could not be read',
+    };
+  }
+  if (error instanceof DocumentTooLargeError) {
+    return { status: 413, code: 'document_too_large', message: error.message };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503,
+      code: 'unavailable',
+      message: 'The database is not answering; retry shortly',
     };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side' };

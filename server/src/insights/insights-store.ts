@@ -1,5 +1,5 @@
 import { generateInsights, type UserInsight } from '@mindful/shared';
-import type { Queryable } from '../sync/update-log';
+import type { Queryable } from '../db/queryable';
 import { loadSessionHistory, utcOffsetMinutes } from './session-history-entries';
 
 /** Insight JSON of `GET /api/flow/insights`. */

@@ -1,7 +1,7 @@
 import { zoneOffsetMs } from '../time/zoned-time';
 import type pg from 'pg';
 import type { SessionHistoryEntry } from '@mindful/shared';
-import type { Queryable } from '../sync/update-log';
+import type { Queryable } from '../db/queryable';
 
 /** Sessions the patterns look back over. */
 const LOOKBACK_DAYS = 180;

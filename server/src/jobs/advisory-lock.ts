@@ -22,6 +22,9 @@ export async function withAdvisoryLock<T>(
 ): Promise<{ ran: true; result: T } | { ran: false }> {
   const key = lockKey(name);
   const client = await pool.connect();
+  // Set when the connection may still hold the lock or is dead: the pool must
+  // then drop it rather than lend it out again.
+  let unusable: Error | undefined;
   try {
     const { rows } = await client.query<{ locked: boolean }>(
       'SELECT pg_try_advisory_lock($1::bigint) AS locked',
@@ -36,9 +39,13 @@ export async function withAdvisoryLock<T>(
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      // A failed unlock must not hide the work's own error; destroying the
+      // connection releases a session-level lock all the same.
+      await client
+        .query('SELECT pg_advisory_unlock($1::bigint)', [key])
+        .catch((error: Error) => (unusable = error));
     }
   } finally {
-    client.release();
+    client.release(unusable);
   }
 }

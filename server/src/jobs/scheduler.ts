@@ -20,6 +20,13 @@ export interface ScheduledJob<T = unknown> {
   afterUnlock?(found: T): Promise<void>;
 }
 
+/** One line of a scheduler's timetable. */
+export interface ScheduledEntry {
+  name: string;
+  everyMs: number;
+  retryMs: number;
+}
+
 /** A job whose timing cannot be scheduled. */
 export class JobTimingError extends Error {
   constructor(job: string, field: string, value: unknown) {
@@ -59,6 +66,9 @@ function sleepMs(waitMs: number, timing: JobTiming): number {
   return Math.max(Math.ceil(waitMs) + 2, soon);
 }
 
+/** Told of every finished run (metrics): the job, whether it failed, how long it took. */
+export type JobRunObserver = (job: string, outcome: 'success' | 'failure', seconds: number) => void;
+
 type Attempt = { outcome: 'ran' } | { outcome: 'failed'; error: unknown } | { outcome: 'skipped' };
 
 /**
@@ -72,8 +82,10 @@ type Attempt = { outcome: 'ran' } | { outcome: 'failed'; error: unknown } | { ou
  */
 export class JobScheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly schedule: ScheduledEntry[] = [];
   private readonly running = new Set<Promise<unknown>>();
   private readonly firstCheckMs: number;
+  private readonly observers: JobRunObserver[] = [];
   private stopped = false;
 
   constructor(
@@ -91,7 +103,16 @@ export class JobScheduler {
    */
   add<T>(job: ScheduledJob<T>): void {
     const timing = timingOf(job);
+    this.schedule.push({ name: job.name, ...timing });
     this.wake(job, Math.min(this.firstCheckMs, timing.everyMs, timing.retryMs));
+  }
+
+  /**
+   * The jobs added so far with their interval and retry delay, in the order
+   * they were added: what this server runs, readable without waiting for a run.
+   */
+  scheduled(): readonly ScheduledEntry[] {
+    return [...this.schedule];
   }
 
   /** Runs `job` now under its advisory lock, due or not; never throws. */
@@ -105,6 +126,11 @@ export class JobScheduler {
       this.log.error({ job: job.name, err: error }, 'job could not be started');
       return { ran: false, error };
     }
+  }
+
+  /** Calls `observer` after every run this instance makes (skipped checks are not runs). */
+  onRun(observer: JobRunObserver): void {
+    this.observers.push(observer);
   }
 
   /** Stops scheduling and waits for running jobs to finish. */
@@ -170,6 +196,8 @@ export class JobScheduler {
     }
     await recordEnd(this.pool, job.name, outcome.run, failure);
     const ms = Date.now() - started;
+    for (const observe of this.observers)
+      observe(job.name, failure ? 'failure' : 'success', ms / 1000);
     if (failure) {
       this.log.error(
         { job: job.name, err: failure.error, ms, retryMs: timing.retryMs },

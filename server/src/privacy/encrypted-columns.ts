@@ -1,5 +1,5 @@
 import { placeOf } from './cipher';
-import { updatePlace } from '../sync/update-log';
+import { updatePlace } from '../sync/log-places';
 
 /** A column whose values are sealed with {@link FieldCipher}, and how to name a value's place. */
 export interface EncryptedColumn {

@@ -12,8 +12,7 @@ export function reencryptJob(ctx: AppContext): ScheduledJob<Record<string, numbe
   };
 }
 
-/** The privacy jobs the server schedules. */
-export function schedulePrivacyJobs(ctx: AppContext): void {
-  ctx.jobs.add(retentionJob(ctx));
-  ctx.jobs.add(reencryptJob(ctx));
+/** The privacy jobs the server schedules (from `scheduled-jobs.ts`). */
+export function privacyJobs(ctx: AppContext): ScheduledJob[] {
+  return [retentionJob(ctx), reencryptJob(ctx)];
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { userDocName } from '@mindful/shared';
 import { inTransaction } from '../db/database';
 import { generationNotice } from '../sync/instance-fanout';
-import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/update-log';
+import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/log-places';
 import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
 import { takeOutOfTeamAlerts } from '../teams/member-withdrawal';
 import { handOverTeams } from '../teams/team-store';
@@ -61,6 +61,11 @@ export async function purgeUser(
     if (scope === 'all') {
       // Erasing an account is never refused: its teams go on with their members.
       await handOverTeams(client, userId);
+      // Invitations to the account's address hold the address, not the id.
+      await client.query(
+        'DELETE FROM team_invitations WHERE email = (SELECT lower(email) FROM users WHERE id = $1)',
+        [userId],
+      );
       await client.query('DELETE FROM users WHERE id = $1', [userId]);
     } else {
       await client.query(

@@ -4,7 +4,6 @@ import type { AppContext } from '../context';
 import { inTransaction } from '../db/database';
 import { recomputeUserInsights } from '../insights/insights-store';
 import type { ScheduledJob } from '../jobs/scheduler';
-import { compactDocumentNow } from '../sync/compaction';
 import { refreshTeamMetricsForUser } from '../teams/team-metrics';
 
 /** Sessions past a user's retention setting, found under the job's lock. */
@@ -73,7 +72,7 @@ export async function expireSessions(
         // Insights drawn from the expired sessions go with them, not at the next job run.
         await recomputeUserInsights(client, userId);
       });
-      await compactDocumentNow(ctx.db.pool, ctx.cipher, userDocName(userId));
+      await ctx.registry.log.compact(userDocName(userId));
       count += sessionIds.length;
     } catch (error) {
       failures.push(error);

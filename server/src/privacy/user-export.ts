@@ -21,6 +21,8 @@ export const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
   team_members: 'teams',
   teams: 'owned_teams',
   team_alert_members: 'named_alerts',
+  team_invitations: 'sent_invitations',
+  team_invitation_quota: 'invitation_quota',
   auth_accounts: 'accounts',
   auth_sessions: 'devices',
   crdt_documents: 'sync',
@@ -248,6 +250,26 @@ async function writeSections(
        FROM team_alert_members am JOIN team_alerts a ON a.id = am.alert_id
        WHERE am.user_id = $1 ORDER BY a.created_at, a.id`,
     ),
+  );
+  await out.member(
+    'sent_invitations',
+    await one(
+      `SELECT id, team_id, email, role, created_at, expires_at FROM team_invitations
+       WHERE invited_by = $1 ORDER BY created_at, id`,
+    ),
+  );
+  // Invitations to the user's address name them by address, not by id.
+  await out.member(
+    'received_invitations',
+    await one(
+      `SELECT i.id, i.team_id, i.role, i.created_at, i.expires_at
+       FROM team_invitations i JOIN users me ON i.email = lower(me.email)
+       WHERE me.id = $1 ORDER BY i.created_at, i.id`,
+    ),
+  );
+  await out.member(
+    'invitation_quota',
+    await one(`SELECT window_start, sent FROM team_invitation_quota WHERE user_id = $1`),
   );
   await out.member(
     'accounts',

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import {
   DOC_LIMITS,
   MAX_ERROR_RATE,
   accumulate,
+  flowStateId,
   interruptionCount,
   intervalStats,
   startAccumulator,
@@ -25,15 +25,6 @@ const ENTRY_LIMITS: SummaryLimits = {
   maxLanguages: DOC_LIMITS.maxLanguages,
   maxErrorRate: MAX_ERROR_RATE,
 };
-
-/**
- * A stable flow-state id for the n-th period of a session (a UUID-shaped hash),
- * so writing the same period twice upserts one entry instead of adding two.
- */
-export function flowStateId(sessionId: string, index: number): string {
-  const hex = createHash('sha256').update(`flow:${sessionId}:${index}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 function periodEntry(p: FlowPeriod): FlowPeriodEntry {
   return {

@@ -1,7 +1,9 @@
 import type pg from 'pg';
 import { z } from 'zod';
+import { wireInstantOrDay } from '@mindful/shared';
 import type { FieldCipher } from '../privacy/cipher';
-import { badRequest } from '../http/errors';
+import { badRequest } from '../errors/domain-error';
+import { historyBoundIso } from './history-range';
 import { sessionFromRow, type SessionRow, type SessionWire } from './session-rows';
 
 export const HISTORY_DEFAULT_LIMIT = 50;
@@ -10,8 +12,9 @@ export const HISTORY_MAX_LIMIT = 200;
 /** Query of `GET /api/sessions/history`. */
 export const historyQuerySchema = z
   .object({
-    start: z.string().datetime({ offset: true }).optional(),
-    end: z.string().datetime({ offset: true }).optional(),
+    // A point in time, or a day read in the user's zone (docs/api.md "Time").
+    start: wireInstantOrDay.optional(),
+    end: wireInstantOrDay.optional(),
     limit: z.coerce.number().int().min(1).max(HISTORY_MAX_LIMIT).default(HISTORY_DEFAULT_LIMIT),
     cursor: z.string().max(200).optional(),
   })
@@ -44,6 +47,7 @@ export async function sessionHistory(
   cipher: FieldCipher,
   userId: string,
   query: HistoryQuery,
+  timeZone = 'UTC',
 ): Promise<{ sessions: SessionWire[]; next_cursor: string | null }> {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const { rows } = await pool.query<SessionRow>(
@@ -60,8 +64,8 @@ export async function sessionHistory(
      LIMIT $6`,
     [
       userId,
-      query.start ?? null,
-      query.end ?? null,
+      historyBoundIso(query.start, 'start', timeZone),
+      historyBoundIso(query.end, 'end', timeZone),
       after?.[0] ?? null,
       after?.[1] ?? null,
       query.limit + 1,

@@ -2,29 +2,37 @@ import { randomUUID } from 'node:crypto';
 import {
   OutOfOrderInputError,
   activityToFlowInput,
+  buildSessionEntry,
   fromSessionActivityWire,
   sessionActivityUpdateSchema,
+  storableText,
   toFlowStateResultWire,
   type FlowStateResultWire,
   type SessionEntry,
+  wireInstantIso,
 } from '@mindful/shared';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { conflict, notFound } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { conflict, notFound } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { LiveSessions } from './live-sessions';
 import { applyActivity, endSession, flowStateEntries } from './session-activity';
 import { storedSession } from './session-history';
+import { withPathReason } from './project-path-visibility';
 import { sessionFromEntry, type SessionWire } from './session-rows';
+import type { ProjectPathHiddenReason } from './session-wire-schema';
 
-const isoTime = z.string().datetime({ offset: true });
+/** A session answer: the stored columns plus why `project_path` may be hidden. */
+export type SessionAnswer = SessionWire & {
+  project_path_hidden_reason: ProjectPathHiddenReason | null;
+};
 
 /** Body of `POST /api/sessions/start`. */
 export const startSessionSchema = z.object({
-  project_path: z.string().max(500).optional(),
-  language: z.string().min(1).max(64).optional(),
-  device_id: z.string().max(128).optional(),
-  start_time: isoTime.optional(),
+  project_path: storableText(500).optional(),
+  language: storableText(64).min(1).optional(),
+  device_id: storableText(128).optional(),
+  start_time: wireInstantIso.optional(),
 });
 
 /** Body of `PUT /api/sessions/:id/update` (timestamp optional; `user_id` and unknown fields dropped). */
@@ -33,7 +41,7 @@ export const sessionUpdateSchema = sessionActivityUpdateSchema.extend({
 });
 
 /** Body of `POST /api/sessions/:id/end`. */
-export const endSessionSchema = z.object({ end_time: isoTime.optional() });
+export const endSessionSchema = z.object({ end_time: wireInstantIso.optional() });
 
 /** Session ids are UUIDs; anything else is simply not found. */
 const sessionIdSchema = z.string().uuid();
@@ -48,21 +56,14 @@ export class SessionService {
 
   constructor(private readonly ctx: AppContext) {}
 
-  async start(userId: string, body: unknown, now = new Date()): Promise<SessionWire> {
+  async start(userId: string, body: unknown, now = new Date()): Promise<SessionAnswer> {
     const input = parseInput(startSessionSchema, body ?? {});
     const start = input.start_time ? new Date(input.start_time).toISOString() : now.toISOString();
     const entry = await this.ctx.registry.write(userId, (doc) => {
       const settings = doc.settings;
-      const session: SessionEntry = {
+      const session = buildSessionEntry({
         id: randomUUID(),
         start_time: start,
-        end_time: null,
-        total_duration_ms: 0,
-        active_duration_ms: 0,
-        files_modified: 0,
-        keystrokes: 0,
-        lines_added: 0,
-        lines_deleted: 0,
         language_breakdown:
           input.language && settings.track_languages ? { [input.language]: 0 } : {},
         // The server enforces what the user lets leave the device, REST included.
@@ -70,14 +71,9 @@ export class SessionService {
           settings.sync_project_paths && settings.track_project_names
             ? (input.project_path ?? null)
             : null,
-        environment_data: null,
-        flow_state_periods: [],
-        interruption_count: 0,
-        error_rate: null,
-        focus_score: null,
         device_id: input.device_id ?? null,
         updated_at: now.toISOString(),
-      };
+      });
       doc.putSession(session);
       return session;
     });
@@ -123,7 +119,7 @@ export class SessionService {
     });
   }
 
-  async end(userId: string, id: string, body: unknown, now = new Date()): Promise<SessionWire> {
+  async end(userId: string, id: string, body: unknown, now = new Date()): Promise<SessionAnswer> {
     const input = parseInput(endSessionSchema, body ?? {});
     const sessionId = this.sessionId(id);
     const baseline = await this.ctx.baselines.get(userId, now.getTime());
@@ -151,12 +147,14 @@ export class SessionService {
   }
 
   /** The stored row once reconciled (so the answer equals what history serves). */
-  private async answer(userId: string, entry: SessionEntry, now: Date): Promise<SessionWire> {
-    await this.ctx.registry.reconcileNow(userId);
+  private async answer(userId: string, entry: SessionEntry, now: Date): Promise<SessionAnswer> {
+    await this.ctx.projection.reconcileNow(userId);
     const row = await storedSession(this.ctx.db.pool, this.ctx.cipher, userId, entry.id);
-    if (row) return row;
     const settings = await this.ctx.registry.use(userId, async (doc) => doc.userDoc.settings);
-    return sessionFromEntry(entry, userId, settings, now.toISOString());
+    return withPathReason(
+      row ?? sessionFromEntry(entry, userId, settings, now.toISOString()),
+      settings,
+    );
   }
 
   private sessionId(id: string): string {

@@ -3,7 +3,8 @@ import * as Y from 'yjs';
 import type { ScheduledJob } from '../jobs/scheduler';
 import type { FieldCipher } from '../privacy/cipher';
 import type { SyncMetrics } from './sync-metrics';
-import { maxId, updatePlace } from './update-log';
+import { maxId } from './log-ids';
+import { updatePlace } from './log-places';
 
 /** Documents with at least this many log entries are compacted. */
 export const COMPACT_MIN_ENTRIES = 32;

@@ -1,32 +1,41 @@
 import type { Logger } from 'pino';
-import type pg from 'pg';
-import * as Y from 'yjs';
-import { userDocName, type UserDoc } from '@mindful/shared';
-import type { FieldCipher } from '../privacy/cipher';
-import { CloseCodes, generationReason } from './close-codes';
+import { SYNC_CLOSE, generationReason, userDocName, type UserDoc } from '@mindful/shared';
+import { GenerationMovedError, type DocumentLog } from './document-log';
 import { LiveDocument } from './live-document';
-import { Reconciler, type ReconciledListener } from './reconciler';
 import { SyncMetrics } from './sync-metrics';
-import { GenerationMovedError, UpdateLog } from './update-log';
 
 /** Tuning of the registry; the defaults suit production. */
 export interface RegistryOptions {
   /** A document with no peers and nothing in flight is unloaded after this long. */
   idleUnloadMs?: number;
-  /** Reconciliation runs this long after the last logged update of a burst. */
-  reconcileDebounceMs?: number;
-  /** Wait before retrying a reconciliation that failed on a store error. */
-  reconcileRetryMs?: number;
+  /** Most bytes a document's log may hold; writes past it are refused (`SYNC_MAX_DOCUMENT_BYTES`). */
+  maxDocumentBytes?: number;
 }
 
 const DEFAULTS: Required<RegistryOptions> = {
   idleUnloadMs: 60_000,
-  reconcileDebounceMs: 300,
-  reconcileRetryMs: 5_000,
+  maxDocumentBytes: Number.POSITIVE_INFINITY,
 };
 
 /** Awareness of `clientIds` changed through the peers of `doc` on this instance. */
 export type PeerAwarenessListener = (doc: LiveDocument, clientIds: number[]) => void;
+
+/**
+ * What the registry tells its subscribers (the projection into rows, the fan-out). Listeners run
+ * synchronously, except `closing`, which the registry awaits before closing the documents.
+ */
+export interface RegistryEvents {
+  /** The document's log holds changes its subscribers have not seen: a logged update, or a load that found entries. */
+  persisted: (doc: LiveDocument) => void;
+  /** The document was closed (evicted, unloaded or shut down). */
+  closed: (doc: LiveDocument) => void;
+  /** The registry is shutting down: every write is logged; finish work on these documents now. */
+  closing: (docs: LiveDocument[]) => Promise<void>;
+  /** Awareness of clients changed through this instance's peers (the fan-out relays it). */
+  peerAwareness: PeerAwarenessListener;
+}
+
+type Listeners = { [K in keyof RegistryEvents]: Set<RegistryEvents[K]> };
 
 /** The registry is shutting down and takes no more work. */
 export class RegistryClosedError extends Error {
@@ -38,30 +47,36 @@ export class RegistryClosedError extends Error {
 
 /**
  * One in-memory Y.Doc per loaded user document, shared by the sync socket and
- * the REST API: the single write path. Loads a document from the log before
- * anyone touches it, schedules its reconciliation into relational rows after
- * each logged update, and unloads it when idle.
+ * the REST API: the single write path. Loads a document from its log before
+ * anyone touches it, tells subscribers when it persisted a change, and unloads
+ * it when idle. It knows nothing of what is done with the documents (the
+ * projection into rows subscribes to {@link RegistryEvents}).
  */
 export class DocumentRegistry {
   readonly metrics = new SyncMetrics();
-  readonly updateLog: UpdateLog;
-  private readonly reconciler: Reconciler;
   private readonly options: Required<RegistryOptions>;
   private readonly loading = new Map<string, Promise<LiveDocument>>();
   private readonly live = new Map<string, LiveDocument>();
   private readonly sweeper: NodeJS.Timeout;
   private closed = false;
-  private readonly awarenessListeners = new Set<PeerAwarenessListener>();
+  private readonly listeners: Listeners = {
+    persisted: new Set(),
+    closed: new Set(),
+    closing: new Set(),
+    peerAwareness: new Set(),
+  };
 
   constructor(
-    pool: pg.Pool,
-    cipher: FieldCipher,
-    private readonly log: Logger,
+    /** Where every document's updates are appended and read back from. */
+    readonly log: DocumentLog,
+    private readonly logger: Logger,
     options: RegistryOptions = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
-    this.updateLog = new UpdateLog(pool, cipher);
-    this.reconciler = new Reconciler(pool, cipher, log, this.metrics);
+    // An option passed as undefined keeps its default (a spread would overwrite it).
+    const given = Object.fromEntries(
+      Object.entries(options).filter(([, value]) => value !== undefined),
+    ) as RegistryOptions;
+    this.options = { ...DEFAULTS, ...given };
     const every = Math.max(50, Math.min(this.options.idleUnloadMs / 2, 10_000));
     this.sweeper = setInterval(() => this.sweep(), every);
     this.sweeper.unref();
@@ -75,13 +90,24 @@ export class DocumentRegistry {
   /** Number of connected replicas across all documents. */
   get peerCount(): number {
     let n = 0;
-    for (const doc of this.live.values()) n += doc.peers.size;
+    for (const doc of this.live.values()) n += doc.peerCount;
     return n;
+  }
+
+  /** True once {@link close} began: no more work is taken. */
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Names of the documents in memory or loading (the fan-out re-reads their logs). */
   loadedNames(): string[] {
     return [...new Set([...this.live.keys(), ...this.loading.keys()])];
+  }
+
+  /** The document if it is in memory now (nothing is loaded, nothing awaited). */
+  peek(docName: string): LiveDocument | undefined {
+    const doc = this.live.get(docName);
+    return doc && !doc.dead ? doc : undefined;
   }
 
   /**
@@ -91,22 +117,24 @@ export class DocumentRegistry {
   async whenLoaded(docName: string): Promise<LiveDocument | undefined> {
     const loading = this.loading.get(docName);
     if (loading) await loading.catch(() => undefined);
-    const doc = this.live.get(docName);
-    return doc && !doc.dead ? doc : undefined;
+    return this.peek(docName);
   }
 
-  /**
-   * Subscribes to "a user's rows were reconciled" (e.g. team aggregates).
-   * The listener runs inside the reconciling transaction on `client`.
-   */
-  onReconciled(listener: ReconciledListener): () => void {
-    return this.reconciler.onReconciled(listener);
+  /** Subscribes to one of {@link RegistryEvents}; returns how to unsubscribe. */
+  on<K extends keyof RegistryEvents>(event: K, listener: RegistryEvents[K]): () => void {
+    const set = this.listeners[event] as Set<RegistryEvents[K]>;
+    set.add(listener);
+    return () => set.delete(listener);
   }
 
   /** Subscribes to awareness changes of this instance's replicas (the fan-out relays them). */
   onPeerAwareness(listener: PeerAwarenessListener): () => void {
-    this.awarenessListeners.add(listener);
-    return () => this.awarenessListeners.delete(listener);
+    return this.on('peerAwareness', listener);
+  }
+
+  /** The generation a replica must hold to connect (see {@link DocumentLog.currentGeneration}). */
+  currentGeneration(docName: string): Promise<number | null> {
+    return this.log.currentGeneration(docName);
   }
 
   /**
@@ -118,8 +146,7 @@ export class DocumentRegistry {
       if (this.closed) throw new RegistryClosedError();
       const ready = this.live.get(docName);
       if (ready && !ready.dead) {
-        ready.users++;
-        ready.lastActive = Date.now();
+        ready.hold();
         return ready;
       }
       let pending = this.loading.get(docName);
@@ -133,16 +160,15 @@ export class DocumentRegistry {
       }
       const doc = await pending;
       if (!doc.dead && this.live.get(docName) === doc) {
-        doc.users++;
-        doc.lastActive = Date.now();
+        doc.hold();
         return doc;
       }
     }
   }
 
+  /** Ends an {@link acquire}. */
   release(doc: LiveDocument): void {
-    doc.users = Math.max(0, doc.users - 1);
-    doc.lastActive = Date.now();
+    doc.release();
   }
 
   /** Runs `work` with the user's document held. */
@@ -163,16 +189,10 @@ export class DocumentRegistry {
     return this.use(userId, (doc) => doc.write(mutate));
   }
 
-  /** Reconciles the user's document now (waiting for any run in flight). */
-  async reconcileNow(userId: string): Promise<void> {
-    const doc = this.live.get(userDocName(userId));
-    if (doc) await this.runReconcile(doc, true);
-  }
-
   /**
    * Drops a document whose generation moved on (purge): every connected
    * replica is closed with 4410 `generation=<generation>` at once, queued
-   * writes are refused and no pending reconciliation runs.
+   * writes are refused, and background work on it has finished on return.
    */
   async evict(docName: string, generation: number): Promise<void> {
     const loading = this.loading.get(docName);
@@ -181,11 +201,22 @@ export class DocumentRegistry {
     if (!doc) return;
     this.live.delete(docName);
     this.metrics.documentsUnloaded++;
-    doc.kill(CloseCodes.generationGone, generationReason(generation));
-    await doc.reconciling?.catch(() => undefined);
+    doc.kill(SYNC_CLOSE.generationMoved, generationReason(generation));
+    await doc.settled();
   }
 
-  /** Reconciles every document with pending changes, then closes every replica (1001). */
+  /**
+   * Drops a loaded document that found its generation moved on while working
+   * on it (`error.current`, or the next one if the document is gone): its
+   * replicas are closed with 4410. Synchronous, so background work of the
+   * document may call it.
+   */
+  discardStale(doc: LiveDocument, error: GenerationMovedError): void {
+    if (this.live.get(doc.docName) === doc) this.live.delete(doc.docName);
+    doc.kill(SYNC_CLOSE.generationMoved, generationReason(error.current ?? doc.generation + 1));
+  }
+
+  /** Lets subscribers finish every document's pending work, then closes every replica (1001). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -193,140 +224,66 @@ export class DocumentRegistry {
     await Promise.allSettled([...this.loading.values()]);
     const docs = [...this.live.values()];
     await Promise.allSettled(docs.map((doc) => doc.whenLogged()));
-    await Promise.allSettled(
-      docs
-        .filter((doc) => doc.reconcileTimer !== null || doc.reconciling !== null)
-        .map((doc) => this.runReconcile(doc, true)),
-    );
-    for (const doc of docs) doc.kill(CloseCodes.goingAway);
+    await Promise.allSettled([...this.listeners.closing].map((listener) => listener(docs)));
+    for (const doc of docs) doc.kill(SYNC_CLOSE.goingAway);
     this.live.clear();
   }
 
-  /**
-   * Reconciles documents whose log is ahead of their rows (the server died
-   * between logging an update and reconciling it). Idempotent, so several
-   * instances may run it at once; it needs no advisory lock (and must not hold
-   * a connection while the registry uses the pool: PGlite has only one).
-   * @returns how many documents were reconciled.
-   */
-  async reconcilePending(limit = 100): Promise<number> {
-    let done = 0;
-    for (const { docName, userId } of await this.updateLog.unreconciled(limit)) {
-      if (this.closed) break;
-      const doc = await this.acquire(docName, userId);
-      try {
-        await this.runReconcile(doc, true);
-        done++;
-      } finally {
-        this.release(doc);
-      }
-    }
-    return done;
-  }
-
   private async load(docName: string, userId: string): Promise<LiveDocument> {
-    const generation = await this.updateLog.ensureDocument(docName, userId);
-    const { updates, skipped, lastId } = await this.updateLog.load(docName, generation);
+    const generation = await this.log.ensureDocument(docName, userId);
+    const { updates, skipped, lastId } = await this.log.load(docName, generation);
     const doc = new LiveDocument(docName, userId, generation, {
-      log: this.updateLog,
+      log: this.log,
+      maxBytes: this.options.maxDocumentBytes,
       metrics: this.metrics,
-      persisted: (d) => this.scheduleReconcile(d),
+      persisted: (d) => this.emit('persisted', d),
       failed: (d, error) => this.failed(d, error),
       peerAwareness: (d, ids) => {
-        for (const listener of this.awarenessListeners) listener(d, ids);
+        for (const listener of this.listeners.peerAwareness) listener(d, ids);
       },
+      closed: (d) => this.emit('closed', d),
     });
-    doc.lastLoggedId = lastId;
-    let unreadable = skipped;
-    Y.transact(
-      doc.ydoc,
-      () => {
-        for (const entry of updates) {
-          try {
-            Y.applyUpdate(doc.ydoc, entry.update);
-          } catch {
-            unreadable++;
-          }
-        }
-      },
-      'load',
-    );
+    const unreadable = doc.initialise(updates, skipped, lastId);
     if (unreadable > 0) {
-      doc.loadIncomplete = true;
       this.metrics.logEntriesSkipped += unreadable;
-      this.log.error(
+      this.logger.error(
         { doc: docName, unreadable },
         'log entries could not be read; deletions are paused for this document',
       );
     }
     if (this.closed) {
-      doc.kill(CloseCodes.goingAway);
+      doc.kill(SYNC_CLOSE.goingAway);
       throw new RegistryClosedError();
     }
     this.live.set(docName, doc);
     this.metrics.documentsLoaded++;
     // Rows may lag the log after a crash between logging and reconciling.
-    if (updates.length > 0) this.scheduleReconcile(doc);
+    if (updates.length > 0) this.emit('persisted', doc);
     return doc;
   }
 
-  private scheduleReconcile(doc: LiveDocument, delayMs = this.options.reconcileDebounceMs): void {
-    doc.reconcileDirty = true;
-    if (doc.dead || doc.reconcileTimer !== null || doc.reconciling !== null) return;
-    doc.reconcileTimer = setTimeout(() => {
-      doc.reconcileTimer = null;
-      void this.runReconcile(doc, false);
-    }, delayMs);
-  }
-
-  private async runReconcile(doc: LiveDocument, force: boolean): Promise<void> {
-    if (doc.reconcileTimer !== null) {
-      clearTimeout(doc.reconcileTimer);
-      doc.reconcileTimer = null;
-    }
-    while (doc.reconciling) await doc.reconciling;
-    if (doc.dead || (!force && !doc.reconcileDirty)) return;
-    doc.reconcileDirty = false;
-    let retry = false;
-    doc.reconciling = this.reconciler.reconcile(doc).catch((error: unknown) => {
-      this.metrics.reconcileFailures++;
-      if (error instanceof GenerationMovedError) {
-        this.log.warn(
-          { doc: doc.docName },
-          'generation moved on during reconciliation; dropping the document',
-        );
-        this.dropStale(doc, error.current);
-        return;
+  private emit(event: 'persisted' | 'closed', doc: LiveDocument): void {
+    for (const listener of this.listeners[event]) {
+      try {
+        listener(doc);
+      } catch (error) {
+        this.logger.error({ err: error, doc: doc.docName, event }, 'registry listener failed');
       }
-      this.log.error({ err: error, doc: doc.docName }, 'reconciliation failed; retrying');
-      retry = true;
-    });
-    try {
-      await doc.reconciling;
-    } finally {
-      doc.reconciling = null;
     }
-    if (retry) this.scheduleReconcile(doc, this.options.reconcileRetryMs);
-    else if (doc.reconcileDirty) this.scheduleReconcile(doc);
-  }
-
-  private dropStale(doc: LiveDocument, current: number | null): void {
-    if (this.live.get(doc.docName) === doc) this.live.delete(doc.docName);
-    doc.kill(CloseCodes.generationGone, generationReason(current ?? doc.generation + 1));
   }
 
   /** Logging failed: the memory is ahead of the log, so forget it and let replicas re-send. */
   private failed(doc: LiveDocument, error: unknown): void {
     if (error instanceof GenerationMovedError) {
-      this.dropStale(doc, error.current);
+      this.discardStale(doc, error);
       return;
     }
-    this.log.error(
+    this.logger.error(
       { err: error, doc: doc.docName },
       'could not log an update; closing the document',
     );
     if (this.live.get(doc.docName) === doc) this.live.delete(doc.docName);
-    doc.kill(CloseCodes.internalError);
+    doc.kill(SYNC_CLOSE.internalError);
   }
 
   private sweep(): void {
@@ -335,7 +292,7 @@ export class DocumentRegistry {
       if (doc.quiet && now - doc.lastActive >= this.options.idleUnloadMs) {
         this.live.delete(name);
         this.metrics.documentsUnloaded++;
-        doc.kill(CloseCodes.goingAway);
+        doc.kill(SYNC_CLOSE.goingAway);
       }
     }
   }

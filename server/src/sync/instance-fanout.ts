@@ -8,7 +8,9 @@ import {
 } from './awareness-notice';
 import type { DocumentRegistry } from './document-registry';
 import type { LiveDocument } from './live-document';
-import { DOC_UPDATES_CHANNEL, compareIds } from './update-log';
+import { compareIds } from './log-ids';
+import { DOC_UPDATES_CHANNEL } from './log-places';
+import type { PgDocumentLog } from './pg-document-log';
 
 /** One notification on {@link DOC_UPDATES_CHANNEL}. */
 export interface DocNotice {
@@ -114,6 +116,7 @@ export class InstanceFanout {
   constructor(
     private readonly clientConfig: pg.ClientConfig,
     private readonly registry: DocumentRegistry,
+    private readonly documentLog: PgDocumentLog,
     private readonly log: Logger,
     options: FanoutOptions = {},
   ) {
@@ -251,7 +254,7 @@ export class InstanceFanout {
       const payload = encodeAwarenessNotice({
         docName: doc.docName,
         generation: doc.generation,
-        instance: this.registry.updateLog.instanceId,
+        instance: this.documentLog.instanceId,
         update: awarenessProtocol.encodeAwarenessUpdate(doc.awareness, [...ids]),
       });
       if (payload === null) {
@@ -268,7 +271,7 @@ export class InstanceFanout {
 
   private onAwarenessNotice(payload: string): void {
     const notice = parseAwarenessNotice(payload);
-    if (!notice || notice.instance === this.registry.updateLog.instanceId) return;
+    if (!notice || notice.instance === this.documentLog.instanceId) return;
     void this.registry.whenLoaded(notice.docName).then((doc) => {
       // Only documents loaded here have replicas to tell; another generation's presence is void.
       if (!doc || doc.generation !== notice.generation) return;
@@ -291,7 +294,7 @@ export class InstanceFanout {
     const notice = parseDocNotice(message.payload);
     if (!notice) return;
     // This instance's own appends are already in memory.
-    if (notice.instance === this.registry.updateLog.instanceId) return;
+    if (notice.instance === this.documentLog.instanceId) return;
     this.schedule(notice.docName, {
       generation: notice.generation,
       id: notice.id === '0' ? undefined : notice.id,
@@ -369,7 +372,7 @@ export class InstanceFanout {
     const newer = work.ids.some((id) => compareIds(id, afterId) > 0);
     // Everything notified is already held (read with an earlier notice of the burst).
     if (!work.full && !work.tail && !newer && late.length === 0) return;
-    const read = await this.registry.updateLog.load(docName, doc.generation, undefined, {
+    const read = await this.documentLog.load(docName, doc.generation, {
       afterId,
       ids: late,
     });
@@ -384,7 +387,7 @@ export class InstanceFanout {
     for (const id of readIds) seen.add(id);
     const unreadable = doc.applyLogged(read.updates, read.lastId) + read.skipped;
     if (unreadable > 0) {
-      doc.loadIncomplete = true;
+      doc.markIncomplete();
       this.registry.metrics.logEntriesSkipped += unreadable;
       this.log.error(
         { doc: docName, unreadable },

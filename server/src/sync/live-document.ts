@@ -1,10 +1,11 @@
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { UserDoc } from '@mindful/shared';
-import type { CloseCode } from './close-codes';
+import type { SyncClose } from '@mindful/shared';
+import type { DocumentLog, LoggedUpdate } from './document-log';
+import { maxId } from './log-ids';
 import { encodeAwareness, encodeSyncStep2, encodeSyncUpdate } from './protocol';
 import type { SyncMetrics } from './sync-metrics';
-import { maxId, type LoggedUpdate, type UpdateLog } from './update-log';
 
 /** Origin of updates another instance logged: applied and broadcast, never logged again. */
 export const FROM_LOG: unique symbol = Symbol('from-log');
@@ -23,24 +24,44 @@ export class DocumentClosedError extends Error {
   }
 }
 
+/**
+ * The document reached its size cap (`SYNC_MAX_DOCUMENT_BYTES`): the change
+ * was not applied. The socket closes with 4413, REST answers 413.
+ */
+export class DocumentTooLargeError extends Error {
+  constructor(
+    readonly docName: string,
+    readonly maxBytes: number,
+  ) {
+    super(
+      `The document is at its size limit of ${maxBytes} bytes; delete data (retention, purge) to write more`,
+    );
+    this.name = 'DocumentTooLargeError';
+  }
+}
+
 /** A connected replica, as the document sees it. */
 export interface DocumentPeer {
   send(frame: Uint8Array): void;
-  close(code: CloseCode, reason?: string): void;
+  close(code: SyncClose, reason?: string): void;
   /** Awareness client ids this peer announced (removed when it leaves). */
   readonly awarenessIds: Set<number>;
 }
 
 /** What a live document needs from the registry that owns it. */
 export interface LiveDocumentHooks {
-  log: UpdateLog;
+  log: Pick<DocumentLog, 'append'>;
+  /** Most bytes the document's log may hold (see {@link LiveDocument.logBytes}). */
+  maxBytes: number;
   metrics: SyncMetrics;
-  /** An update was logged (and broadcast): time to (re)schedule reconciliation. */
+  /** An update was logged (and broadcast): the document persisted a change. */
   persisted(doc: LiveDocument): void;
   /** Logging failed: the in-memory state is ahead of the log, so the document must go. */
   failed(doc: LiveDocument, error: unknown): void;
   /** Awareness of these clients changed through this instance's peers (announced, renewed or gone). */
   peerAwareness(doc: LiveDocument, clientIds: number[]): void;
+  /** The document was closed (evicted, unloaded or shut down): drop whatever was kept for it. */
+  closed(doc: LiveDocument): void;
 }
 
 interface Operation {
@@ -61,36 +82,30 @@ interface Operation {
  * replica ever receives state the log does not hold.
  */
 export class LiveDocument {
+  /** The CRDT state. Read it freely; change it only through {@link write} (the write queue). */
   readonly ydoc = new Y.Doc();
+  /** Typed view of {@link ydoc}; the same rule applies. */
   readonly userDoc = new UserDoc(this.ydoc);
+  /** Presence of the connected replicas (relayed, never the server's own). */
   readonly awareness = new awarenessProtocol.Awareness(this.ydoc);
-  readonly peers = new Set<DocumentPeer>();
-  /** REST callers currently using the document (it is not unloaded under them). */
-  users = 0;
-  lastActive = Date.now();
-  dead = false;
-  /** Reconciliation bookkeeping, owned by the registry / reconciler. */
-  reconcileTimer: NodeJS.Timeout | null = null;
-  reconciling: Promise<void> | null = null;
-  reconcileDirty = false;
-  readonly reconciled = new Map<string, string>();
-  readonly reconciledFlowStates = new Map<string, string>();
-  /** Keys of entries currently failing validation (each is counted once). */
-  readonly rejectedKeys = new Set<string>();
-  /**
-   * Some logged update could not be read back (e.g. a lost key): the document
-   * may be missing entries, so the reconciler must not delete rows for them.
-   */
-  loadIncomplete = false;
-  /**
-   * Newest log id whose update the in-memory state holds (memory is never
-   * behind the log): set at load, advanced by this instance's appends and by
-   * entries other instances logged (see {@link applyLogged}).
-   */
-  lastLoggedId = '0';
 
+  private readonly peers = new Set<DocumentPeer>();
+  /** Callers holding the document (REST, background work): it is not unloaded under them. */
+  private holders = 0;
+  /** Work in flight for the document outside the write queue (e.g. projecting it into rows). */
+  private readonly background = new Set<Promise<unknown>>();
+  private lastActiveAt = Date.now();
+  private closed = false;
+  /** See {@link loadIncomplete}. */
+  private incomplete = false;
+  /** See {@link lastLoggedId}. */
+  private loggedUpTo = '0';
   private queue: Operation[] = [];
   private draining = false;
+  /** See {@link logBytes}. */
+  private bytes = 0;
+  /** Bytes of replica updates accepted into the batch being applied, not yet logged. */
+  private reservedBytes = 0;
 
   constructor(
     readonly docName: string,
@@ -103,28 +118,149 @@ export class LiveDocument {
     this.awareness.on('update', this.onAwareness);
   }
 
+  /** True once the document was closed; it takes no more work. */
+  get dead(): boolean {
+    return this.closed;
+  }
+
+  /** When the document was last used (ms since the epoch). */
+  get lastActive(): number {
+    return this.lastActiveAt;
+  }
+
+  /** Number of connected replicas. */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /**
+   * Some logged update could not be read back (e.g. a lost key): the document
+   * may be missing entries, so nothing may be deleted on its account.
+   */
+  get loadIncomplete(): boolean {
+    return this.incomplete;
+  }
+
+  /**
+   * Newest log id whose update the in-memory state holds (memory is never
+   * behind the log): set at load, advanced by this instance's appends and by
+   * entries other instances logged (see {@link applyLogged}).
+   */
+  get lastLoggedId(): string {
+    return this.loggedUpTo;
+  }
+
+  /**
+   * Bytes of the log this document was loaded from plus what was logged since
+   * (by this instance or read from others): an upper bound of its encoded
+   * size, which the cap is checked against. A compaction shrinks the log; the
+   * bound follows at the next load.
+   */
+  get logBytes(): number {
+    return this.bytes;
+  }
+
   /** True when nothing holds the document and nothing is in flight. */
   get quiet(): boolean {
     return (
       this.peers.size === 0 &&
-      this.users === 0 &&
+      this.holders === 0 &&
+      this.background.size === 0 &&
       this.queue.length === 0 &&
-      !this.draining &&
-      this.reconcileTimer === null &&
-      this.reconciling === null
+      !this.draining
     );
+  }
+
+  /**
+   * Fills a freshly created document with its log, before anyone uses it.
+   * @returns how many entries could not be applied or read (the load is then incomplete).
+   */
+  initialise(entries: LoggedUpdate[], skipped: number, lastId: string): number {
+    this.loggedUpTo = lastId;
+    for (const entry of entries) this.bytes += entry.update.byteLength;
+    let unreadable = skipped;
+    Y.transact(
+      this.ydoc,
+      () => {
+        for (const entry of entries) {
+          try {
+            Y.applyUpdate(this.ydoc, entry.update);
+          } catch {
+            unreadable++;
+          }
+        }
+      },
+      'load',
+    );
+    if (unreadable > 0) this.markIncomplete();
+    return unreadable;
+  }
+
+  /** Some entry of the log could not be read: deletions are paused for this document. */
+  markIncomplete(): void {
+    this.incomplete = true;
+  }
+
+  /** Keeps the document loaded until the matching {@link release}. */
+  hold(): void {
+    this.holders++;
+    this.touch();
+  }
+
+  /** Ends one {@link hold}. */
+  release(): void {
+    this.holders = Math.max(0, this.holders - 1);
+    this.touch();
+  }
+
+  /**
+   * Runs background work for the document (it stays loaded meanwhile, and
+   * {@link settled} waits for it). Resolves or rejects with the work.
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    this.background.add(work);
+    const done = () => {
+      this.background.delete(work);
+      this.touch();
+    };
+    work.then(done, done);
+    return work;
+  }
+
+  /** Resolves once the background work in flight has finished (whatever its outcome). */
+  async settled(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  /** Adds a connected replica; false if the document is closed. */
+  attach(peer: DocumentPeer): boolean {
+    if (this.closed) return false;
+    this.peers.add(peer);
+    this.touch();
+    return true;
   }
 
   /** Applies an update from a replica; resolves once it is logged and broadcast. */
   applyRemoteUpdate(update: Uint8Array, origin: DocumentPeer): Promise<void> {
     return this.enqueue<void>(origin, () => {
+      // Checked before applying: a Yjs update cannot be taken back once applied.
+      if (this.bytes + this.reservedBytes + update.byteLength > this.hooks.maxBytes) {
+        throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
+      }
+      this.reservedBytes += update.byteLength;
       Y.applyUpdate(this.ydoc, update, origin);
     });
   }
 
   /** Runs `mutate` on the document (REST); resolves with its result once logged. */
   write<T>(mutate: (doc: UserDoc) => T): Promise<T> {
-    return this.enqueue(null, () => mutate(this.userDoc));
+    return this.enqueue(null, () => {
+      // A REST write is small and its size unknown beforehand: refused once the cap is reached.
+      if (this.bytes + this.reservedBytes >= this.hooks.maxBytes) {
+        throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
+      }
+      return mutate(this.userDoc);
+    });
   }
 
   /** Answers a replica's sync step 1 with what it lacks, after everything queued before it is logged. */
@@ -165,7 +301,9 @@ export class LiveDocument {
     } finally {
       this.ydoc.off('update', capture);
     }
-    this.lastLoggedId = maxId(this.lastLoggedId, lastId);
+    this.loggedUpTo = maxId(this.loggedUpTo, lastId);
+    for (const entry of entries) this.bytes += entry.update.byteLength;
+    if (unreadable > 0) this.markIncomplete();
     if (produced.length > 0) {
       this.hooks.metrics.updatesFannedIn += entries.length;
       this.broadcast(produced.map((update) => ({ update, origin: FROM_LOG })));
@@ -189,31 +327,34 @@ export class LiveDocument {
   }
 
   /** Stops the document: closes every peer with `code`, rejects queued work. */
-  kill(code: CloseCode, reason?: string): void {
-    if (this.dead) return;
-    this.dead = true;
-    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
-    this.reconcileTimer = null;
+  kill(code: SyncClose, reason?: string): void {
+    if (this.closed) return;
+    this.closed = true;
     for (const op of this.queue.splice(0)) op.fail(new DocumentClosedError(this.docName));
     for (const peer of [...this.peers]) peer.close(code, reason);
     this.peers.clear();
     this.awareness.off('update', this.onAwareness);
     this.awareness.destroy();
     this.ydoc.destroy();
+    this.hooks.closed(this);
   }
 
   /** Removes a peer and the awareness states it announced. */
   detach(peer: DocumentPeer): void {
     if (!this.peers.delete(peer)) return;
-    this.lastActive = Date.now();
+    this.touch();
     if (!this.dead && peer.awarenessIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...peer.awarenessIds], PEER_LEFT);
     }
   }
 
+  private touch(): void {
+    this.lastActiveAt = Date.now();
+  }
+
   private enqueue<T>(origin: DocumentPeer | null, run: () => T): Promise<T> {
     if (this.dead) return Promise.reject(new DocumentClosedError(this.docName));
-    this.lastActive = Date.now();
+    this.touch();
     return new Promise<T>((resolve, reject) => {
       let result: T;
       this.queue.push({
@@ -237,7 +378,7 @@ export class LiveDocument {
       }
     } finally {
       this.draining = false;
-      this.lastActive = Date.now();
+      this.touch();
     }
   }
 
@@ -256,30 +397,54 @@ export class LiveDocument {
       }
     }
     this.ydoc.off('update', capture);
+    this.reservedBytes = 0;
     if (produced.length > 0) {
       const merged =
         produced.length === 1 ? produced[0]!.update : Y.mergeUpdates(produced.map((p) => p.update));
+      this.bytes += merged.byteLength;
       try {
         const id = await this.hooks.log.append(this.docName, this.userId, this.generation, merged);
         // Entries from other instances may have advanced it meanwhile.
-        this.lastLoggedId = maxId(this.lastLoggedId, id);
+        this.loggedUpTo = maxId(this.loggedUpTo, id);
       } catch (error) {
         for (const op of applied) op.fail(error);
         this.hooks.failed(this, error);
         return;
       }
       this.hooks.metrics.updatesPersisted += produced.length;
-      this.broadcast(produced);
+      this.broadcast(produced, merged);
       this.hooks.persisted(this);
     }
     for (const op of applied) op.done();
   }
 
-  private broadcast(produced: { update: Uint8Array; origin: unknown }[]): void {
-    for (const { update, origin } of produced) {
-      const message = encodeSyncUpdate(update);
-      for (const peer of this.peers) {
-        if (peer !== origin) peer.send(message);
+  /**
+   * Sends what a batch changed to every peer but its author, as one message
+   * per peer encoded once: peers that wrote none of the batch share one
+   * message of the whole of it (`merged`, when the caller has it already); a
+   * peer that wrote part of it gets the rest.
+   */
+  private broadcast(
+    produced: { update: Uint8Array; origin: unknown }[],
+    merged?: Uint8Array,
+  ): void {
+    if (produced.length === 0 || this.peers.size === 0) return;
+    const origins = new Set(produced.map((p) => p.origin));
+    let whole: Uint8Array | undefined;
+    for (const peer of this.peers) {
+      if (!origins.has(peer)) {
+        whole ??= encodeSyncUpdate(
+          merged ??
+            (produced.length === 1
+              ? produced[0]!.update
+              : Y.mergeUpdates(produced.map((p) => p.update))),
+        );
+        peer.send(whole);
+        continue;
+      }
+      const others = produced.filter((p) => p.origin !== peer).map((p) => p.update);
+      if (others.length > 0) {
+        peer.send(encodeSyncUpdate(others.length === 1 ? others[0]! : Y.mergeUpdates(others)));
       }
     }
   }

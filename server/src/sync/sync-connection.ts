@@ -4,12 +4,20 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { fromNodeHeaders } from 'better-auth/node';
-import { userIdOfDocName } from '@mindful/shared';
+import {
+  SYNC_CLOSE as CloseCodes,
+  generationReason,
+  SYNC_PATH_PREFIX,
+  userDocName,
+  userIdOfDocName,
+  type SyncClose,
+} from '@mindful/shared';
 import type { Auth } from '../auth/auth';
 import { userFromHeaders, userFromToken, type AuthenticatedUser } from '../auth/current-user';
-import { CloseCodes, generationReason, type CloseCode } from './close-codes';
+import type { SessionWatch } from '../auth/session-watch';
 import type { DocumentRegistry } from './document-registry';
-import type { DocumentPeer, LiveDocument } from './live-document';
+import { DocumentTooLargeError, type DocumentPeer, type LiveDocument } from './live-document';
+import type { UserQuota } from './user-quota';
 import {
   MalformedMessageError,
   UnsupportedMessageError,
@@ -60,6 +68,10 @@ interface ConnectionDeps {
   registry: DocumentRegistry;
   log: Logger;
   limits: ConnectionLimits;
+  /** Ends the socket when its session ends (sign-out, revocation, expiry, purge). */
+  sessions: SessionWatch;
+  /** Budgets shared by all of one user's sockets on this instance. */
+  quota: UserQuota;
 }
 
 type Handler<K extends ClientMessage['type']> = (
@@ -108,6 +120,9 @@ export class SyncConnection implements DocumentPeer {
   private closed = false;
   private readonly bucket: TokenBucket;
   private readonly byteBucket: TokenBucket;
+  /** The user counted in {@link ConnectionDeps.quota} for this socket, once admitted. */
+  private admittedUser: string | null = null;
+  private unwatchSession: (() => void) | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -147,10 +162,11 @@ export class SyncConnection implements DocumentPeer {
     });
   }
 
-  close(code: CloseCode, reason?: string): void {
+  close(code: SyncClose, reason?: string): void {
     if (this.closed) return;
     this.closed = true;
     this.deps.registry.metrics.countClose(code.code);
+    this.leaveQuota();
     this.doc?.detach(this);
     this.ws.close(code.code, reason ?? code.reason);
     // A peer that never answers the close handshake is cut off.
@@ -161,7 +177,7 @@ export class SyncConnection implements DocumentPeer {
     const { registry } = this.deps;
     let docName: string;
     try {
-      docName = decodeURIComponent(url.pathname.slice('/sync/'.length));
+      docName = decodeURIComponent(url.pathname.slice(SYNC_PATH_PREFIX.length));
     } catch {
       this.close(CloseCodes.forbidden);
       return;
@@ -172,24 +188,25 @@ export class SyncConnection implements DocumentPeer {
     if (!user) {
       // A purged account's token no longer works, yet its offline replicas must
       // still learn to wipe: a tombstone answers 4410 even without credentials.
-      const current = await registry.updateLog.currentGeneration(docName);
+      const current = await registry.currentGeneration(docName);
       if (current !== null && generation < current && userIdOfDocName(docName) !== null) {
-        this.close(CloseCodes.generationGone, generationReason(current));
+        this.close(CloseCodes.generationMoved, generationReason(current));
       } else {
         this.close(CloseCodes.unauthorized);
       }
       return;
     }
-    if (userIdOfDocName(docName) !== user.id.toLowerCase()) {
+    // Exactly the canonical name: any other spelling would key a second document.
+    if (docName !== userDocName(user.id)) {
       this.close(CloseCodes.forbidden);
       return;
     }
-    const current = await registry.updateLog.currentGeneration(docName);
+    const current = await registry.currentGeneration(docName);
     if (current !== null && generation < current) {
-      this.close(CloseCodes.generationGone, generationReason(current));
+      this.close(CloseCodes.generationMoved, generationReason(current));
       return;
     }
-    if (this.closed) return;
+    if (this.closed || !this.admit(user)) return;
     let doc = await registry.acquire(docName, user.id);
     if (current !== null && doc.generation < current) {
       registry.release(doc);
@@ -200,11 +217,10 @@ export class SyncConnection implements DocumentPeer {
       // A purge may have committed between the check above and the load: the
       // loaded generation is authoritative, and old state must not enter it.
       if (generation < doc.generation) {
-        this.close(CloseCodes.generationGone, generationReason(doc.generation));
+        this.close(CloseCodes.generationMoved, generationReason(doc.generation));
         return;
       }
-      if (this.closed || doc.dead) return;
-      doc.peers.add(this);
+      if (this.closed || !doc.attach(this)) return;
       this.doc = doc;
     } finally {
       registry.release(doc);
@@ -221,6 +237,31 @@ export class SyncConnection implements DocumentPeer {
     this.queued = [];
     this.ready = true;
     for (const frame of queued) this.handle(frame);
+  }
+
+  /**
+   * Counts the socket against its user's connection cap and ties it to its
+   * session; false (and closed with 4429) when the user is at the cap.
+   */
+  private admit(user: AuthenticatedUser): boolean {
+    if (!this.deps.quota.connect(user.id, Date.now())) {
+      this.deps.registry.metrics.userCapRefusals++;
+      this.close(CloseCodes.rateLimited, 'too many connections for this user');
+      return false;
+    }
+    this.admittedUser = user.id;
+    this.unwatchSession = this.deps.sessions.watch(user.sessionId, () => {
+      this.deps.registry.metrics.sessionsEndedOnSocket++;
+      this.close(CloseCodes.unauthorized, 'session ended');
+    });
+    return true;
+  }
+
+  private leaveQuota(): void {
+    this.unwatchSession?.();
+    this.unwatchSession = null;
+    if (this.admittedUser !== null) this.deps.quota.disconnect(this.admittedUser, Date.now());
+    this.admittedUser = null;
   }
 
   private async authenticate(req: IncomingMessage, url: URL): Promise<AuthenticatedUser | null> {
@@ -278,6 +319,15 @@ export class SyncConnection implements DocumentPeer {
   private handle(frame: Uint8Array): void {
     const doc = this.doc;
     if (!doc || this.closed) return;
+    // Every frame counts against the user's budget, whichever of their sockets sent it.
+    if (
+      this.admittedUser !== null &&
+      !this.deps.quota.write(this.admittedUser, frame.byteLength, Date.now())
+    ) {
+      this.deps.registry.metrics.userCapRefusals++;
+      this.reject(CloseCodes.rateLimited, 'user write budget exceeded');
+      return;
+    }
     let message: ClientMessage;
     try {
       message = decodeClientMessage(frame);
@@ -299,17 +349,24 @@ export class SyncConnection implements DocumentPeer {
   private onHandlerError(doc: LiveDocument, error: unknown): void {
     // A dead document already closed its peers with the right code.
     if (doc.dead || this.closed) return;
+    if (error instanceof DocumentTooLargeError) {
+      this.deps.registry.metrics.userCapRefusals++;
+      this.deps.log.warn({ doc: doc.docName }, 'document at its size cap; update refused');
+      this.reject(CloseCodes.documentTooLarge);
+      return;
+    }
     this.deps.log.debug({ err: error }, 'sync message refused');
     this.reject(CloseCodes.malformedMessage);
   }
 
-  private reject(code: CloseCode, reason?: string): void {
+  private reject(code: SyncClose, reason?: string): void {
     this.deps.registry.metrics.messagesRejected++;
     this.close(code, reason);
   }
 
   private onClosed(): void {
     this.closed = true;
+    this.leaveQuota();
     this.doc?.detach(this);
     this.doc = null;
   }

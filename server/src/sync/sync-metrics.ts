@@ -1,6 +1,7 @@
 /**
  * Counters of the sync subsystem. Plain numbers on one object so tests and
- * `GET /metrics` read the same thing; nothing here holds user content.
+ * `GET /metrics` (server/src/metrics/server-metrics.ts) read the same thing;
+ * nothing here holds user content.
  */
 export class SyncMetrics {
   /** Connections accepted and attached to a document. */
@@ -9,6 +10,10 @@ export class SyncMetrics {
   readonly closedByCode = new Map<number, number>();
   /** Client frames that were malformed, unsupported, too large or over the rate. */
   messagesRejected = 0;
+  /** Sockets or updates refused by a per-user cap: connections, write budget, document size. */
+  userCapRefusals = 0;
+  /** Sockets closed because their session ended (sign-out, revocation, expiry). */
+  sessionsEndedOnSocket = 0;
   /** Updates (socket or REST) that changed a document and were logged. */
   updatesPersisted = 0;
   /** Log entries another instance appended, applied here and broadcast (fan-out). */
@@ -50,27 +55,4 @@ export class SyncMetrics {
     const { closedByCode, ...counters } = this;
     return { ...counters, closedByCode: Object.fromEntries(closedByCode) };
   }
-
-  /** Prometheus text exposition (`GET /metrics`). */
-  toPrometheus(gauges: Record<string, number> = {}): string {
-    const lines: string[] = [];
-    for (const [name, value] of Object.entries(this)) {
-      if (typeof value !== 'number') continue;
-      const metric = `mindful_sync_${snake(name)}_total`;
-      lines.push(`# TYPE ${metric} counter`, `${metric} ${value}`);
-    }
-    lines.push('# TYPE mindful_sync_connections_closed_total counter');
-    for (const [code, count] of this.closedByCode) {
-      lines.push(`mindful_sync_connections_closed_total{code="${code}"} ${count}`);
-    }
-    for (const [name, value] of Object.entries(gauges)) {
-      const metric = `mindful_sync_${snake(name)}`;
-      lines.push(`# TYPE ${metric} gauge`, `${metric} ${value}`);
-    }
-    return `${lines.join('\n')}\n`;
-  }
-}
-
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

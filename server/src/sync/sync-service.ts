@@ -1,30 +1,31 @@
 import type http from 'node:http';
+import { SessionWatch } from '../auth/session-watch';
 import type { AppContext } from '../context';
-import { insightsJob } from '../insights/insights-job';
-import { compactionJob } from './compaction';
 import { InstanceFanout, type FanoutOptions } from './instance-fanout';
+import type { PgDocumentLog } from './pg-document-log';
 import type { ConnectionLimits } from './sync-connection';
 import { attachSyncSocket } from './sync-socket';
+import { UserQuota } from './user-quota';
 
-/** Tuning of the sync subsystem (tests shorten the timers). */
+/** How often open sockets' sessions are re-checked when the token cache is off. */
+const SESSION_RECHECK_WITHOUT_CACHE_MS = 1_000;
+
+/** Tuning of the sync transport (tests shorten the timers and limits). */
 export interface SyncOptions {
   limits?: Partial<ConnectionLimits>;
-  /** Run the scheduled jobs (compaction); off in tests, which run them directly. */
-  scheduleJobs?: boolean;
-  /** How often documents left unreconciled by a crash are looked for (also once at start; with the jobs). */
-  catchUpEveryMs?: number;
   /** Tuning of the fan-out listener between instances (PostgreSQL only). */
   fanout?: FanoutOptions;
 }
 
 /**
- * Starts the sync subsystem on a listening-to-be HTTP server: the socket on
- * `/sync/:doc`, the fan-out between instances, the compaction and insights jobs. The registry itself lives in the
- * context (REST shares it).
- * @returns how to stop it: sockets first, then the registry flushes reconciliation.
+ * Starts replication on a listening-to-be HTTP server: the socket on
+ * `/sync/:doc` and the fan-out between instances. The registry itself lives
+ * in the context (REST shares it) and is closed by its owner.
+ * @returns how to stop it: the fan-out, then the sockets.
  */
 export function startSync(
-  ctx: AppContext,
+  ctx: Pick<AppContext, 'db' | 'auth' | 'log' | 'config' | 'registry'>,
+  documentLog: PgDocumentLog,
   httpServer: http.Server,
   options: SyncOptions = {},
 ): { fanout: InstanceFanout | null; close(): Promise<void> } {
@@ -32,9 +33,24 @@ export function startSync(
   // appends and purges. Embedded PGlite is one process; it has no one to tell.
   const fanout =
     ctx.db.kind === 'postgres'
-      ? new InstanceFanout(ctx.db.pool.options, ctx.registry, ctx.log, options.fanout)
+      ? new InstanceFanout(ctx.db.pool.options, ctx.registry, documentLog, ctx.log, options.fanout)
       : null;
   fanout?.start();
+  // A socket's session is re-checked as often as a cached token is trusted,
+  // so a sign-out reaches sockets as soon as it reaches REST calls.
+  const sessions = new SessionWatch(
+    ctx.db.pool,
+    ctx.config.authSessionCacheMs > 0
+      ? ctx.config.authSessionCacheMs
+      : SESSION_RECHECK_WITHOUT_CACHE_MS,
+    ctx.log,
+  );
+  const { limits } = ctx.config;
+  const quota = new UserQuota({
+    maxConnectionsPerUser: limits.syncMaxConnectionsPerUser,
+    writeBytesPerWindow: limits.syncUserWriteBytes,
+    writeWindowMs: limits.syncUserWriteWindowMs,
+  });
   const socket = attachSyncSocket(
     httpServer,
     {
@@ -45,32 +61,17 @@ export function startSync(
         ...ctx.config.trustedOrigins,
         ...(ctx.config.baseUrl ? [new URL(ctx.config.baseUrl).origin] : []),
       ]),
+      sessions,
+      quota,
     },
     options.limits,
   );
-  if (options.scheduleJobs ?? true) {
-    ctx.jobs.add(compactionJob(ctx.cipher, ctx.registry.metrics));
-    ctx.jobs.add(insightsJob());
-  }
-  // Catch up on reconciliation a crash left behind, now and then periodically.
-  let catchUp: Promise<unknown> = Promise.resolve();
-  const runCatchUp = () => {
-    catchUp = ctx.registry.reconcilePending().catch((error: unknown) => {
-      ctx.log.error({ err: error }, 'catching up on reconciliation failed; will retry');
-    });
-  };
-  const timer = setInterval(runCatchUp, options.catchUpEveryMs ?? 5 * 60_000);
-  timer.unref();
-  if (options.scheduleJobs ?? true) runCatchUp();
-  else clearInterval(timer);
   return {
     fanout,
     async close() {
-      clearInterval(timer);
-      await catchUp;
+      sessions.stop();
       await fanout?.stop();
       await socket.close();
-      await ctx.registry.close();
     },
   };
 }

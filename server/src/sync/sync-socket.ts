@@ -2,13 +2,12 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { SYNC_CLOSE, SYNC_PATH_PREFIX } from '@mindful/shared';
 import type { Auth } from '../auth/auth';
-import { CloseCodes } from './close-codes';
+import type { SessionWatch } from '../auth/session-watch';
+import type { UserQuota } from './user-quota';
 import type { DocumentRegistry } from './document-registry';
 import { DEFAULT_LIMITS, SyncConnection, type ConnectionLimits } from './sync-connection';
-
-/** Path prefix of the sync endpoint: `GET /sync/:doc`. */
-export const SYNC_PATH_PREFIX = '/sync/';
 
 /** How often dead peers are looked for (a ping each interval, cut off if no pong). */
 const HEARTBEAT_MS = 30_000;
@@ -25,7 +24,14 @@ export interface SyncSocket {
  */
 export function attachSyncSocket(
   httpServer: http.Server,
-  deps: { auth: Auth; registry: DocumentRegistry; log: Logger; cookieOrigins: ReadonlySet<string> },
+  deps: {
+    auth: Auth;
+    registry: DocumentRegistry;
+    log: Logger;
+    cookieOrigins: ReadonlySet<string>;
+    sessions: SessionWatch;
+    quota: UserQuota;
+  },
   limits: Partial<ConnectionLimits> = {},
 ): SyncSocket {
   const resolved = { ...DEFAULT_LIMITS, ...limits };
@@ -71,7 +77,7 @@ export function attachSyncSocket(
       clearInterval(heartbeat);
       httpServer.off('upgrade', onUpgrade);
       for (const ws of wss.clients)
-        ws.close(CloseCodes.goingAway.code, CloseCodes.goingAway.reason);
+        ws.close(SYNC_CLOSE.goingAway.code, SYNC_CLOSE.goingAway.reason);
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       for (const ws of wss.clients) ws.terminate();
     },

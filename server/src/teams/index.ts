@@ -1,5 +1,5 @@
 export { teamRoutes } from './team-routes';
-export { scheduleTeamJobs, teamJobs, lastCompleteWeekStart } from './team-jobs';
+export { teamJobs, lastCompleteWeekStart } from './team-jobs';
 export {
   refreshTeamMetricsForUser,
   recomputeTeam,

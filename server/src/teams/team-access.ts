@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { forbidden, notFound, paymentRequired } from '../http/errors';
+import { forbidden, notFound, paymentRequired } from '../errors/domain-error';
 
 /** Roles a team member can hold. */
 export const TEAM_ROLES = ['member', 'admin'] as const;

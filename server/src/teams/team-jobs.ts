@@ -3,11 +3,14 @@ import type { ScheduledJob } from '../jobs/scheduler';
 import { runTeamBurnoutCheck } from './burnout/run-team-check';
 import { addDays } from '../time/zoned-time';
 import { recomputeAllTeams } from './team-metrics';
+import { deleteExpiredInvitations } from './team-invitations';
 
 /** How often the full aggregate refresh runs; the reconciler keeps days current in between. */
 export const TEAM_METRICS_REFRESH_MS = 60 * 60 * 1000;
 /** How often the weekly burnout check looks for teams whose last week was not checked yet. */
 export const TEAM_BURNOUT_CHECK_MS = 6 * 60 * 60 * 1000;
+/** How often expired team invitations (addresses of people who never answered) are deleted. */
+export const TEAM_INVITATION_EXPIRY_MS = 60 * 60 * 1000;
 
 /** The Monday (UTC) of the last complete Monday–Sunday week before `now`. */
 export function lastCompleteWeekStart(now: Date): string {
@@ -19,7 +22,8 @@ export function lastCompleteWeekStart(now: Date): string {
 /**
  * The team jobs: a full recompute of every team's aggregates (catches
  * anything an incremental refresh missed, e.g. a purge), and the weekly
- * burnout check of the last complete week for teams not yet checked. Each
+ * burnout check of the last complete week for teams not yet checked, and the
+ * deletion of expired invitations. Each
  * runs under its own advisory lock through the JobScheduler; a failure is
  * logged and retried at the next tick.
  */
@@ -59,10 +63,10 @@ export function teamJobs(ctx: AppContext, now: () => Date = () => new Date()): S
         return rows.length;
       },
     },
+    {
+      name: 'team-invitation-expiry',
+      everyMs: TEAM_INVITATION_EXPIRY_MS,
+      run: (client) => deleteExpiredInvitations(client),
+    },
   ];
-}
-
-/** Registers the team jobs with the server's scheduler. */
-export function scheduleTeamJobs(ctx: AppContext): void {
-  for (const job of teamJobs(ctx)) ctx.jobs.add(job);
 }

@@ -14,15 +14,15 @@ import type pg from 'pg';
  *   session (NULL or non-array = 0, the seed's intent, written correctly);
  *   flow_minutes is the mean of each session's summed `duration_ms` of those
  *   elements (the reconciler validates every period carries it; anything not
- *   a number is ignored, negatives count as 0).
+ *   a number is ignored, negatives count as 0, each is capped at a week).
+ *   Both per-session figures are generated columns of coding_sessions
+ *   (flow_period_count, flow_ms; migration 0040), computed when a row is written.
  *
- * Every refresh is one statement that upserts the recomputed rows of its scope
- * and deletes the rows of its scope that no longer have data, so a reader never
- * sees a half-refreshed team and withdrawn data leaves the stored rows.
+ * Every refresh is one statement that upserts the recomputed rows of both
+ * tables in its scope and deletes the rows of its scope that no longer have
+ * data, so a reader never sees a half-refreshed team and withdrawn data leaves
+ * the stored rows.
  */
-
-/** Caps a hostile duration before the float cast (a week, as the document limits). */
-const MAX_PERIOD_MS = 7 * 24 * 3600 * 1000;
 
 /** Where a refresh applies: which teams, and optionally which UTC days. */
 interface RefreshScope {
@@ -32,39 +32,33 @@ interface RefreshScope {
   byDays: boolean;
 }
 
-function memberSessionsSql(scope: RefreshScope, withFlow: boolean): string {
-  const periods = `CASE WHEN jsonb_typeof(cs.flow_state_periods) = 'array'
-                        THEN cs.flow_state_periods ELSE '[]'::jsonb END`;
+/**
+ * One statement refreshing both tables of a scope. Each consenting member's
+ * sessions of the scope are read once for both tables, with their flow
+ * figures precomputed (migration 0040); one GROUPING SETS pass yields a row
+ * per member and day and one per member, day and hour, and the team
+ * aggregates sum those rows, counting one contributor per row. Rows of the
+ * scope with no data left are deleted in the same statement.
+ */
+function refreshSql(scope: RefreshScope): string {
   return `
-    scope_teams AS (${scope.teamsSql}),
+    WITH scope_teams AS (${scope.teamsSql}),
     ${
       scope.byDays
         ? `scope_days AS (
-             SELECT d AS day,
-                    (d::timestamp AT TIME ZONE 'UTC') AS lo,
+             SELECT (d::timestamp AT TIME ZONE 'UTC') AS lo,
                     ((d + 1)::timestamp AT TIME ZONE 'UTC') AS hi
              FROM unnest($2::date[]) AS d),`
         : ''
     }
-    -- Materialised when it carries flow: the per-session jsonb sum is then
-    -- taken once, below the aggregates, instead of dragging the jsonb through a sort.
-    member_sessions AS ${withFlow ? 'MATERIALIZED' : ''} (
+    member_sessions AS (
       SELECT st.team_id, cs.user_id,
              (cs.start_time AT TIME ZONE 'UTC')::date AS day,
              extract(hour FROM cs.start_time AT TIME ZONE 'UTC')::smallint AS hour,
              cs.focus_score::float8 AS focus,
              cs.total_duration_ms::float8 AS duration_ms,
              COALESCE(cs.interruption_count, 0) AS interruptions,
-             ${
-               withFlow
-                 ? `jsonb_array_length(${periods}) AS flow_periods,
-                    COALESCE((
-                      SELECT sum(GREATEST(LEAST((p->>'duration_ms')::numeric, ${MAX_PERIOD_MS}), 0))
-                      FROM jsonb_array_elements(${periods}) AS p
-                      WHERE jsonb_typeof(p->'duration_ms') = 'number'
-                    ), 0)::float8 AS flow_ms`
-                 : '0 AS flow_periods, 0::float8 AS flow_ms'
-             }
+             cs.flow_period_count AS flow_periods, cs.flow_ms
       FROM scope_teams st
       JOIN team_members tm ON tm.team_id = st.team_id AND tm.data_sharing_consent
       ${
@@ -78,23 +72,17 @@ function memberSessionsSql(scope: RefreshScope, withFlow: boolean): string {
                                  OFFSET 0) cs`
           : 'JOIN coding_sessions cs ON cs.user_id = tm.user_id'
       }
-    )`;
-}
-
-function dailyRefreshSql(scope: RefreshScope): string {
-  return `
-    WITH ${memberSessionsSql(scope, true)},
-    -- Per member first, then per day: two hash aggregates, where a
-    -- count(DISTINCT user_id) would sort every session row.
-    per_member AS (
-      SELECT team_id, day, user_id, count(*) AS n,
+    ),
+    per_member AS MATERIALIZED (
+      SELECT team_id, user_id, day, hour, GROUPING(hour) = 1 AS whole_day, count(*) AS n,
              sum(focus) AS focus_sum, count(focus) AS focus_n,
              sum(duration_ms) AS duration_sum, count(duration_ms) AS duration_n,
              sum(flow_periods) AS periods, sum(flow_ms) AS flow_ms,
              sum(interruptions) AS interruptions
-      FROM member_sessions GROUP BY team_id, day, user_id
+      FROM member_sessions
+      GROUP BY GROUPING SETS ((team_id, user_id, day), (team_id, user_id, day, hour))
     ),
-    agg AS (
+    daily AS (
       SELECT team_id, day,
              count(*)::int AS contributors,
              sum(n)::int AS session_count,
@@ -103,14 +91,22 @@ function dailyRefreshSql(scope: RefreshScope): string {
              (sum(periods) / sum(n))::float8 AS flow_periods,
              sum(flow_ms) / sum(n) / 60000.0 AS flow_minutes,
              sum(interruptions)::int AS interruptions
-      FROM per_member GROUP BY team_id, day
+      FROM per_member WHERE whole_day GROUP BY team_id, day
     ),
-    upserted AS (
+    hourly AS (
+      SELECT team_id, day, hour,
+             count(*)::int AS contributors,
+             sum(n)::int AS session_count,
+             sum(focus_sum) / NULLIF(sum(focus_n), 0) AS average_focus,
+             sum(interruptions)::int AS interruptions
+      FROM per_member WHERE NOT whole_day GROUP BY team_id, day, hour
+    ),
+    daily_upserted AS (
       INSERT INTO team_daily_metrics AS t (team_id, date, contributors, session_count,
         average_focus, average_session_minutes, flow_periods, flow_minutes, interruptions, computed_at)
       SELECT team_id, day, contributors, session_count, average_focus, average_session_minutes,
              flow_periods, flow_minutes, interruptions, now()
-      FROM agg
+      FROM daily
       ON CONFLICT (team_id, date) DO UPDATE SET
         contributors = EXCLUDED.contributors, session_count = EXCLUDED.session_count,
         average_focus = EXCLUDED.average_focus,
@@ -118,62 +114,42 @@ function dailyRefreshSql(scope: RefreshScope): string {
         flow_periods = EXCLUDED.flow_periods, flow_minutes = EXCLUDED.flow_minutes,
         interruptions = EXCLUDED.interruptions, computed_at = EXCLUDED.computed_at
       RETURNING 1
-    )
-    DELETE FROM team_daily_metrics t
-    USING scope_teams st
-    WHERE t.team_id = st.team_id
-      ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
-      AND NOT EXISTS (SELECT 1 FROM agg a WHERE a.team_id = t.team_id AND a.day = t.date)`;
-}
-
-function hourlyRefreshSql(scope: RefreshScope): string {
-  return `
-    WITH ${memberSessionsSql(scope, false)},
-    per_member AS (
-      SELECT team_id, day, hour, user_id, count(*) AS n,
-             sum(focus) AS focus_sum, count(focus) AS focus_n, sum(interruptions) AS interruptions
-      FROM member_sessions GROUP BY team_id, day, hour, user_id
     ),
-    agg AS (
-      SELECT team_id, day, hour,
-             count(*)::int AS contributors,
-             sum(n)::int AS session_count,
-             sum(focus_sum) / NULLIF(sum(focus_n), 0) AS average_focus,
-             sum(interruptions)::int AS interruptions
-      FROM per_member GROUP BY team_id, day, hour
-    ),
-    upserted AS (
+    hourly_upserted AS (
       INSERT INTO team_hourly_metrics AS t (team_id, date, hour, contributors, session_count,
         average_focus, interruptions, computed_at)
       SELECT team_id, day, hour, contributors, session_count, average_focus, interruptions, now()
-      FROM agg
+      FROM hourly
       ON CONFLICT (team_id, date, hour) DO UPDATE SET
         contributors = EXCLUDED.contributors, session_count = EXCLUDED.session_count,
         average_focus = EXCLUDED.average_focus, interruptions = EXCLUDED.interruptions,
         computed_at = EXCLUDED.computed_at
+      RETURNING 1
+    ),
+    daily_deleted AS (
+      DELETE FROM team_daily_metrics t
+      USING scope_teams st
+      WHERE t.team_id = st.team_id
+        ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
+        AND NOT EXISTS (SELECT 1 FROM daily a WHERE a.team_id = t.team_id AND a.day = t.date)
       RETURNING 1
     )
     DELETE FROM team_hourly_metrics t
     USING scope_teams st
     WHERE t.team_id = st.team_id
       ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
-      AND NOT EXISTS (SELECT 1 FROM agg a
+      AND NOT EXISTS (SELECT 1 FROM hourly a
                       WHERE a.team_id = t.team_id AND a.day = t.date AND a.hour = t.hour)`;
 }
 
 const TEAM_SCOPE: RefreshScope = { teamsSql: 'SELECT $1::uuid AS team_id', byDays: false };
 const USER_TEAMS = `SELECT team_id FROM team_members WHERE user_id = $1::uuid AND data_sharing_consent`;
-const USER_SCOPE_ALL_DAYS: RefreshScope = { teamsSql: USER_TEAMS, byDays: false };
-const USER_SCOPE_DAYS: RefreshScope = { teamsSql: USER_TEAMS, byDays: true };
 
 // Built once: the statements are static apart from their parameters.
 const SQL = {
-  team: { daily: dailyRefreshSql(TEAM_SCOPE), hourly: hourlyRefreshSql(TEAM_SCOPE) },
-  userAll: {
-    daily: dailyRefreshSql(USER_SCOPE_ALL_DAYS),
-    hourly: hourlyRefreshSql(USER_SCOPE_ALL_DAYS),
-  },
-  userDays: { daily: dailyRefreshSql(USER_SCOPE_DAYS), hourly: hourlyRefreshSql(USER_SCOPE_DAYS) },
+  team: refreshSql(TEAM_SCOPE),
+  userAll: refreshSql({ teamsSql: USER_TEAMS, byDays: false }),
+  userDays: refreshSql({ teamsSql: USER_TEAMS, byDays: true }),
 } as const;
 
 /** A date the caller passed that names no UTC day. */
@@ -215,21 +191,18 @@ export async function refreshTeamMetricsForUser(
   dates?: readonly (Date | string)[],
 ): Promise<void> {
   if (dates === undefined) {
-    await client.query(SQL.userAll.daily, [userId]);
-    await client.query(SQL.userAll.hourly, [userId]);
+    await client.query(SQL.userAll, [userId]);
     return;
   }
   const days = [...new Set(dates.map(utcDay))];
   if (days.length === 0) return;
-  await client.query(SQL.userDays.daily, [userId, days]);
-  await client.query(SQL.userDays.hourly, [userId, days]);
+  await client.query(SQL.userDays, [userId, days]);
 }
 
 /** Recomputes every stored aggregate of one team from its consenting members' sessions. */
 export async function recomputeTeam(client: pg.ClientBase, teamId: string): Promise<void> {
   await withoutJit(client, async () => {
-    await client.query(SQL.team.daily, [teamId]);
-    await client.query(SQL.team.hourly, [teamId]);
+    await client.query(SQL.team, [teamId]);
   });
 }
 

@@ -2,8 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { currentUser } from '../auth/current-user';
 import type { AppContext } from '../context';
 import { inTransaction } from '../db/database';
-import { notFound } from '../http/errors';
-import { parseInput } from '../http/validate';
+import { notFound } from '../errors/domain-error';
+import { parseInput } from '../errors/parse-input';
 import { listAlerts } from './burnout/alert-store';
 import { runTeamBurnoutCheck, weekEndingOn } from './burnout/run-team-check';
 import { saveTeamThresholds } from './burnout/team-thresholds';
@@ -27,8 +27,10 @@ import {
   runAlertsBody,
   teamSettingsBody,
 } from './team-schemas';
+import { invitationRoutes } from './invitation-routes';
+import { takeInvitationQuota } from './invitation-quota';
+import { inviteToTeam, pendingInvitationsOf, revokeInvitation } from './team-invitations';
 import {
-  addMember,
   createTeam,
   removeMember,
   setConsent,
@@ -59,7 +61,6 @@ export function teamRoutes(ctx: AppContext, today: () => Date = () => new Date()
   const minGroup = ctx.config.teamMinGroupSize;
 
   /** Wraps a handler of a route that needs the team tier: 402 before anything else. */
-  /** Wraps a handler of a route that needs the team tier: 402 before anything else. */
   const paid =
     (handler: (req: Request<TeamParams>, res: Response) => Promise<void>) =>
     async (req: Request<TeamParams>, res: Response): Promise<void> => {
@@ -69,6 +70,9 @@ export function teamRoutes(ctx: AppContext, today: () => Date = () => new Date()
 
   const member = (teamId: string, res: Response): Promise<Membership> =>
     requireMembership(pool, teamId, currentUser(res).id);
+
+  // Before `/:id`: the invitee's side (list, accept, decline), on any tier.
+  router.use('/invitations', invitationRoutes(ctx));
 
   router.post(
     '/',
@@ -112,16 +116,38 @@ export function teamRoutes(ctx: AppContext, today: () => Date = () => new Date()
     }),
   );
 
+  // Adding by email invites: the invitee accepts or declines. The answer is
+  // the same whether or not an account uses the address.
   router.post(
     '/:id/members',
     paid(async (req, res) => {
       const membership = await member(req.params.id, res);
-      requireAdmin(membership, 'add members');
+      requireAdmin(membership, 'invite members');
       const body = parseInput(addMemberBody, req.body);
-      const added = await inTransaction(pool, (client) =>
-        addMember(client, membership.teamId, body.email, body.role),
+      await takeInvitationQuota(pool, membership.userId, ctx.config.teamInviteRateLimit);
+      const invitation = await inTransaction(pool, (client) =>
+        inviteToTeam(client, membership.teamId, membership.userId, body.email, body.role),
       );
-      res.status(201).json(added);
+      res.status(201).json(invitation);
+    }),
+  );
+
+  router.get(
+    '/:id/invitations',
+    paid(async (req, res) => {
+      const membership = await member(req.params.id, res);
+      requireAdmin(membership, 'see the team’s invitations');
+      res.json({ invitations: await pendingInvitationsOf(pool, membership.teamId) });
+    }),
+  );
+
+  router.delete(
+    '/:id/invitations/:invitationId',
+    paid(async (req, res) => {
+      const membership = await member(req.params.id, res);
+      requireAdmin(membership, 'withdraw invitations');
+      await revokeInvitation(pool, membership.teamId, req.params.invitationId);
+      res.status(204).end();
     }),
   );
 

@@ -1,15 +1,21 @@
 import { z } from 'zod';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE, wireDay } from '@mindful/shared';
 import { burnoutThresholdsInput } from './burnout/thresholds';
 import { TEAM_ROLES } from './team-access';
 
 /** The longest analytics range one request may ask for. */
 export const MAX_RANGE_DAYS = 366;
 
-const day = z.iso.date('must be a date, YYYY-MM-DD');
+const day = wireDay;
 
 /** `POST /api/teams` */
 export const createTeamBody = z.object({
-  name: z.string().trim().min(1, 'must not be empty').max(255),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(255)
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE),
 });
 
 /** `POST /api/teams/:id/members` */

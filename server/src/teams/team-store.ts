@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors/domain-error';
 import { sharesWithTeams } from '../privacy/settings-mirror';
 import { dropNamedMember, recountTeamAlerts } from './burnout/alert-recount';
 import { lockTeamAlerts } from './burnout/team-alert-lock';
@@ -63,29 +63,6 @@ export async function createTeam(
   return iso(team);
 }
 
-/** Adds the account with `email` to the team; 404 without such an account, 409 if already a member. */
-export async function addMember(
-  client: pg.ClientBase,
-  teamId: string,
-  email: string,
-  role: TeamRole,
-): Promise<MemberRow> {
-  await lockTeam(client, teamId);
-  const users = await client.query<{ id: string }>(
-    'SELECT id FROM users WHERE lower(email) = lower($1)',
-    [email],
-  );
-  const userId = users.rows[0]?.id;
-  if (!userId) throw notFound(`No account uses ${email}; ask them to sign up first.`);
-  const inserted = await client.query<{ id: string }>(
-    `INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, $3)
-     ON CONFLICT (team_id, user_id) DO NOTHING RETURNING id`,
-    [teamId, userId, role],
-  );
-  if (inserted.rowCount === 0) throw conflict(`${email} is already a member of this team.`);
-  return getMember(client, teamId, userId);
-}
-
 /** One membership row with the member's email. */
 export async function getMember(
   client: pg.ClientBase,
@@ -142,7 +119,7 @@ export async function setConsent(
 }
 
 /** Locks the team row: membership changes of one team run one at a time. */
-async function lockTeam(client: pg.ClientBase, teamId: string): Promise<void> {
+export async function lockTeam(client: pg.ClientBase, teamId: string): Promise<void> {
   const { rows } = await client.query('SELECT 1 FROM teams WHERE id = $1 FOR UPDATE', [teamId]);
   if (rows.length === 0) throw notFound('No such team');
 }

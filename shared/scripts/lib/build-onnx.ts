@@ -1,14 +1,17 @@
 import onnxProto from 'onnx-proto';
-import { FEATURE_COUNT, FEATURE_ORDER } from '../../src/flow/features';
+import { FEATURE_ORDER } from '../../src/flow/features';
 import type { LogisticParams } from '../../src/flow/logistic-model';
 
 const { onnx } = onnxProto;
 
 /**
  * Builds the ONNX graph of the logistic flow model: `score = Sigmoid(MatMul(features, W) + B)`,
- * input `features` float32 [N, FEATURE_COUNT], output `score` float32 [N, 1]. Opset 13, IR 8.
+ * input `features` float32 [N, K] (K features in the params' order), output `score` float32
+ * [N, 1]. Opset 13, IR 8.
  */
 export function buildLogisticOnnx(params: LogisticParams, docString: string): Uint8Array {
+  const order = params.featureOrder ?? FEATURE_ORDER;
+  const FEATURE_COUNT = order.length;
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const dims = (last: number) => ({ dim: [{ dimParam: 'N' }, { dimValue: last }] });
   const model = onnx.ModelProto.create({
@@ -17,7 +20,7 @@ export function buildLogisticOnnx(params: LogisticParams, docString: string): Ui
     producerVersion: '1',
     docString,
     opsetImport: [{ domain: '', version: 13 }],
-    metadataProps: [{ key: 'feature_order', value: FEATURE_ORDER.join(',') }],
+    metadataProps: [{ key: 'feature_order', value: order.join(',') }],
     graph: {
       name: 'flow_logistic',
       node: [

@@ -1,135 +1,182 @@
 import { computeBaseline } from '../../src/flow/compute-baseline';
 import type { FlowDetectorConfig } from '../../src/flow/detector-config';
-import { featureVector, type FlowFeatures } from '../../src/flow/features';
+import type { FlowFeatures } from '../../src/flow/features';
 import { FlowDetector } from '../../src/flow/flow-detector';
+import type { FlowModel } from '../../src/flow/flow-model';
 import type { PersonalBaseline } from '../../src/flow/personal-baseline';
-import type { SyntheticSubject } from './synthetic-sessions';
+import type { Subject } from './family-sessions';
 
-/** Features of every labelled update of a subject set, with the person's baseline applied. */
+/** Features of one labelled update. */
 export interface FeatureRow {
-  readonly subject: number;
-  readonly session: number;
-  readonly timestamp: number;
   readonly features: FlowFeatures;
   readonly label: boolean;
 }
 
-/** The baseline each subject gets (from their history sessions), or none. */
-export function subjectBaseline(s: SyntheticSubject, calibrated: boolean): PersonalBaseline | null {
-  if (!calibrated) return null;
+/** The baseline a subject gets from their history sessions, or none (a new user). */
+export function subjectBaseline(s: Subject, withHistory: boolean): PersonalBaseline | null {
+  if (!withHistory) return null;
   return computeBaseline(s.history.flatMap((h) => h.updates.map((u) => u.input)));
 }
 
-/** Extracts features for every update. Features do not depend on the model. */
-export function extractRows(
-  subjects: readonly SyntheticSubject[],
-  calibrated = true,
-): FeatureRow[] {
+/** Features of every update, as the detector computes them (they do not depend on the model). */
+export function extractRows(subjects: readonly Subject[], withHistory: boolean): FeatureRow[] {
   const rows: FeatureRow[] = [];
-  subjects.forEach((s, si) => {
-    const baseline = subjectBaseline(s, calibrated);
-    s.sessions.forEach((session, ki) => {
+  for (const s of subjects) {
+    const baseline = subjectBaseline(s, withHistory);
+    for (const session of s.sessions) {
       const d = new FlowDetector({ baseline });
       for (const u of session.updates) {
-        const features = d.featuresFor(u.input);
+        rows.push({ features: d.featuresFor(u.input), label: u.inFlow });
         d.updateWithScore(u.input, 0);
-        rows.push({
-          subject: si,
-          session: ki,
-          timestamp: u.input.timestamp,
-          features,
-          label: u.inFlow,
-        });
       }
-    });
-  });
+    }
+  }
   return rows;
 }
 
-/** Precision, recall, F1 and flap rate of one way of predicting. */
+/** Precision, recall, F1 and state changes per hour of one way of predicting. */
 export interface Metrics {
   precision: number;
   recall: number;
   f1: number;
-  accuracy: number;
-  /** State changes per hour of session time. */
+  /** Detector state changes per hour of session time. */
   flipsPerHour: number;
+  /** Ground-truth state changes per hour of the same sessions. */
+  labelFlipsPerHour: number;
+  /** Detector state changes inside blocks (no label change at that update) per hour. */
+  spuriousFlipsPerHour: number;
+  /** Share of flow blocks (≥ 4 min) the detector entered within 2 min of their start. */
+  enteredWithin2Min: number;
+  /** Share of flow→non-flow transitions (while in flow) left within 2 min. */
+  leftWithin2Min: number;
 }
 
-function metrics(pred: readonly boolean[], rows: readonly FeatureRow[]): Metrics {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  let tn = 0;
-  let flips = 0;
-  let hours = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const l = rows[i].label;
-    if (pred[i] && l) tp++;
-    else if (pred[i]) fp++;
-    else if (l) fn++;
-    else tn++;
-    const sameSession =
-      i > 0 && rows[i - 1].session === rows[i].session && rows[i - 1].subject === rows[i].subject;
-    if (sameSession) {
-      if (pred[i] !== pred[i - 1]) flips++;
-      hours += (rows[i].timestamp - rows[i - 1].timestamp) / 3_600_000;
+/** Counts accumulated over sessions. */
+class Tally {
+  tp = 0;
+  fp = 0;
+  fn = 0;
+  flips = 0;
+  labelFlips = 0;
+  spurious = 0;
+  hours = 0;
+  blocks = 0;
+  entered = 0;
+  exits = 0;
+  left = 0;
+
+  add(times: readonly number[], labels: readonly boolean[], pred: readonly boolean[]): void {
+    for (let i = 0; i < labels.length; i++) {
+      if (pred[i] && labels[i]) this.tp++;
+      else if (pred[i]) this.fp++;
+      else if (labels[i]) this.fn++;
+      if (i > 0 && times[i] - times[i - 1] <= 5 * 60_000) {
+        this.hours += (times[i] - times[i - 1]) / 3_600_000;
+      }
+      if (i > 0) {
+        if (pred[i] !== pred[i - 1]) this.flips++;
+        if (labels[i] !== labels[i - 1]) this.labelFlips++;
+        // A flip with no label change within the last 2 min is spurious.
+        if (pred[i] !== pred[i - 1]) {
+          let j = i;
+          while (j > 0 && times[i] - times[j - 1] <= 120_000 && labels[j] === labels[j - 1]) j--;
+          if (j > 0 && times[i] - times[j - 1] > 120_000) this.spurious++;
+          if (j === 0) this.spurious++;
+        }
+      }
+    }
+    // Latency: per label change.
+    for (let i = 0; i < labels.length; i++) {
+      const start = i === 0 || labels[i] !== labels[i - 1];
+      if (!start) continue;
+      let end = i;
+      while (end + 1 < labels.length && labels[end + 1] === labels[i]) end++;
+      const blockMs = times[end] - times[i];
+      if (labels[i] && blockMs >= 4 * 60_000) {
+        this.blocks++;
+        for (let k = i; k <= end && times[k] - times[i] <= 120_000; k++) {
+          if (pred[k]) {
+            this.entered++;
+            break;
+          }
+        }
+      }
+      if (!labels[i] && i > 0 && pred[i - 1] && blockMs >= 2 * 60_000) {
+        this.exits++;
+        for (let k = i; k <= end && times[k] - times[i] <= 120_000; k++) {
+          if (!pred[k]) {
+            this.left++;
+            break;
+          }
+        }
+      }
     }
   }
-  const precision = tp + fp > 0 ? tp / (tp + fp) : 0;
-  const recall = tp + fn > 0 ? tp / (tp + fn) : 0;
-  return {
-    precision,
-    recall,
-    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
-    accuracy: (tp + tn) / Math.max(1, rows.length),
-    flipsPerHour: hours > 0 ? flips / hours : 0,
-  };
-}
 
-/** Metrics of the raw per-update threshold and of the detector with hysteresis. */
-export interface ModelEvaluation {
-  model: string;
-  raw: Metrics;
-  detector: Metrics;
+  metrics(): Metrics {
+    const precision = this.tp + this.fp > 0 ? this.tp / (this.tp + this.fp) : 0;
+    const recall = this.tp + this.fn > 0 ? this.tp / (this.tp + this.fn) : 0;
+    const h = Math.max(1e-9, this.hours);
+    return {
+      precision,
+      recall,
+      f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+      flipsPerHour: this.flips / h,
+      labelFlipsPerHour: this.labelFlips / h,
+      spuriousFlipsPerHour: this.spurious / h,
+      enteredWithin2Min: this.blocks > 0 ? this.entered / this.blocks : 1,
+      leftWithin2Min: this.exits > 0 ? this.left / this.exits : 1,
+    };
+  }
 }
 
 /**
- * Evaluates scores (one per row) both as a raw threshold (`score >= enterThreshold`) and through
- * a FlowDetector with hysteresis and dwell times, per session.
+ * Runs `model` through a fresh FlowDetector per session (with the subject's history baseline when
+ * `withHistory`) and scores the detector's state against the labels.
  */
-export function evaluateScores(
-  model: string,
-  rows: readonly FeatureRow[],
-  scores: ArrayLike<number>,
-  subjects: readonly SyntheticSubject[],
+export function evaluateDetector(
+  model: FlowModel,
+  subjects: readonly Subject[],
+  withHistory: boolean,
   config: Partial<FlowDetectorConfig> = {},
-): ModelEvaluation {
-  const threshold = config.enterThreshold ?? 0.7;
-  const raw = rows.map((_, i) => scores[i] >= threshold);
-  const state: boolean[] = [];
+): Metrics {
+  const tally = new Tally();
+  for (const s of subjects) {
+    const baseline = subjectBaseline(s, withHistory);
+    for (const session of s.sessions) {
+      const d = new FlowDetector({ model, baseline, config });
+      const pred = session.updates.map((u) => d.update(u.input).isInFlow);
+      tally.add(
+        session.updates.map((u) => u.input.timestamp),
+        session.updates.map((u) => u.inFlow),
+        pred,
+      );
+    }
+  }
+  return tally.metrics();
+}
+
+/**
+ * Like {@link evaluateDetector} on precomputed per-update scores (in subject/session/update
+ * order), so hysteresis settings can be searched without rescoring.
+ */
+export function evaluateScoresThroughDetector(
+  scores: ArrayLike<number>,
+  subjects: readonly Subject[],
+  config: Partial<FlowDetectorConfig>,
+): Metrics {
+  const tally = new Tally();
   let i = 0;
   for (const s of subjects) {
     for (const session of s.sessions) {
       const d = new FlowDetector({ config });
-      for (const u of session.updates) {
-        state.push(d.updateWithScore(u.input, Math.min(1, Math.max(0, scores[i]))).isInFlow);
-        i++;
-      }
+      const pred = session.updates.map((u) => d.updateWithScore(u.input, scores[i++]).isInFlow);
+      tally.add(
+        session.updates.map((u) => u.input.timestamp),
+        session.updates.map((u) => u.inFlow),
+        pred,
+      );
     }
   }
-  return { model, raw: metrics(raw, rows), detector: metrics(state, rows) };
-}
-
-/** The label flip rate of the ground truth itself (for comparison with flap rates). */
-export function labelFlipsPerHour(rows: readonly FeatureRow[]): number {
-  return metrics(
-    rows.map((r) => r.label),
-    rows,
-  ).flipsPerHour;
-}
-
-/** Feature matrix of the rows. */
-export function designMatrix(rows: readonly FeatureRow[]): number[][] {
-  return rows.map((r) => featureVector(r.features));
+  return tally.metrics();
 }

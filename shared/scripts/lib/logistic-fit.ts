@@ -84,3 +84,51 @@ export function fitNonNegativeLogistic(x: number[][], y: number[], lambda = 1e-3
   }
   return { weights, bias, iterations: fit.iter, logLoss: loss / x.length };
 }
+
+/**
+ * Plain L2-regularised logistic regression (weights may take either sign), Newton's method from
+ * zero: deterministic. Rows may be weighted (`w`, default 1) to balance classes or families.
+ */
+export function fitLogistic(x: number[][], y: number[], lambda = 1e-2, w?: number[]): LogisticFit {
+  const d = x[0].length;
+  const k = d + 1;
+  let theta = new Array<number>(k).fill(0);
+  let iter = 0;
+  for (; iter < 60; iter++) {
+    const h = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    const g = new Array<number>(k).fill(0);
+    const row = new Array<number>(k);
+    for (let i = 0; i < x.length; i++) {
+      for (let j = 0; j < d; j++) row[j] = x[i][j];
+      row[d] = 1;
+      let z = 0;
+      for (let j = 0; j < k; j++) z += theta[j] * row[j];
+      const p = sigmoid(z);
+      const wi = w ? w[i] : 1;
+      const curv = wi * Math.max(p * (1 - p), 1e-9);
+      for (let a = 0; a < k; a++) {
+        g[a] += wi * (p - y[i]) * row[a];
+        for (let b = a; b < k; b++) h[a][b] += curv * row[a] * row[b];
+      }
+    }
+    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) h[a][b] = h[b][a];
+    const n = w ? w.reduce((s, v) => s + v, 0) : x.length;
+    for (let a = 0; a < d; a++) {
+      g[a] += lambda * n * theta[a];
+      h[a][a] += lambda * n;
+    }
+    const step = solve(h, g);
+    theta = theta.map((t, j) => t - step[j]);
+    if (Math.max(...step.map(Math.abs)) < 1e-9) break;
+  }
+  const weights = theta.slice(0, d);
+  const bias = theta[d];
+  let loss = 0;
+  for (let i = 0; i < x.length; i++) {
+    let z = bias;
+    for (let j = 0; j < d; j++) z += weights[j] * x[i][j];
+    const p = Math.min(1 - 1e-12, Math.max(1e-12, sigmoid(z)));
+    loss -= y[i] * Math.log(p) + (1 - y[i]) * Math.log(1 - p);
+  }
+  return { weights, bias, iterations: iter + 1, logLoss: loss / x.length };
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableJson, storableText, UNSTORABLE_TEXT_MESSAGE } from '../schemas/storable-text';
 
 /**
  * Bounds for everything a replica may put in a user's document. A replica is
@@ -13,6 +14,11 @@ export const DOC_LIMITS = {
   maxDurationMs: 7 * 24 * 3600 * 1000,
   maxRhythmSamples: 1000,
   maxJsonBytes: 16 * 1024,
+  maxJsonKeyLength: 100,
+  maxLanguageNameLength: 64,
+  maxDeviceIdLength: 128,
+  maxErrorKinds: 32,
+  maxErrorKindLength: 64,
 } as const;
 
 const uuid = z.string().uuid();
@@ -20,22 +26,27 @@ const isoTime = z.string().datetime({ offset: true });
 const counter = z.number().int().min(0).max(DOC_LIMITS.maxCounter);
 const durationMs = z.number().int().min(0).max(DOC_LIMITS.maxDurationMs);
 const unit = z.number().finite().min(0).max(1);
-const shortText = z.string().max(DOC_LIMITS.maxStringLength);
+// Every string is bounded and storable as sent (no NUL, no lone surrogate):
+// PostgreSQL refuses such text, and the row would never reach the tables.
+const shortText = storableText(DOC_LIMITS.maxStringLength);
 const boundedJson = z
-  .record(z.string().max(100), z.unknown())
+  .record(storableText(DOC_LIMITS.maxJsonKeyLength), z.unknown())
   .refine((value) => JSON.stringify(value).length <= DOC_LIMITS.maxJsonBytes, {
     message: `must serialise to at most ${DOC_LIMITS.maxJsonBytes} bytes`,
-  });
+  })
+  .refine((value) => isStorableJson(value), { message: UNSTORABLE_TEXT_MESSAGE });
 
 /** One closed flow period inside a session (also kept as its own flow-state entry). */
-export const flowPeriodSchema = z.object({
-  start_time: isoTime,
-  end_time: isoTime,
-  duration_ms: durationMs,
-  intensity: unit,
-  context_switches: counter.optional(),
-  recovery_time_ms: durationMs.nullable().optional(),
-});
+export const flowPeriodSchema = z
+  .object({
+    start_time: isoTime,
+    end_time: isoTime,
+    duration_ms: durationMs,
+    intensity: unit,
+    context_switches: counter.optional(),
+    recovery_time_ms: durationMs.nullable().optional(),
+  })
+  .strict();
 export type FlowPeriodEntry = z.infer<typeof flowPeriodSchema>;
 
 /**
@@ -55,7 +66,7 @@ export const sessionEntrySchema = z
     lines_added: counter,
     lines_deleted: counter,
     language_breakdown: z
-      .record(z.string().max(64), durationMs)
+      .record(storableText(DOC_LIMITS.maxLanguageNameLength), durationMs)
       .refine((value) => Object.keys(value).length <= DOC_LIMITS.maxLanguages, {
         message: `at most ${DOC_LIMITS.maxLanguages} languages`,
       }),
@@ -65,7 +76,7 @@ export const sessionEntrySchema = z
     interruption_count: counter,
     error_rate: z.number().finite().min(0).max(1000).nullable(),
     focus_score: unit.nullable(),
-    device_id: z.string().max(128).nullable(),
+    device_id: storableText(DOC_LIMITS.maxDeviceIdLength).nullable(),
     updated_at: isoTime,
   })
   .strict()
@@ -97,7 +108,19 @@ export const flowStateEntrySchema = z
       })
       .strict()
       .nullable(),
-    error_events: z.object({ count: counter }).passthrough().nullable(),
+    // Strict and bounded: free-form extra fields were stored, encrypted and
+    // exported at any size. `kinds` and `last` name the errors, never more.
+    error_events: z
+      .object({
+        count: counter,
+        kinds: z
+          .array(storableText(DOC_LIMITS.maxErrorKindLength))
+          .max(DOC_LIMITS.maxErrorKinds)
+          .optional(),
+        last: shortText.optional(),
+      })
+      .strict()
+      .nullable(),
     environmental_factors: boundedJson.nullable(),
   })
   .strict();

@@ -41,5 +41,22 @@ export const DEFAULT_PRIVACY_SETTINGS: PrivacySettings = Object.freeze({
   share_with_teams: true,
 });
 
+/**
+ * One stored setting as the document holds it: the value when `key` is one of
+ * the schema's own fields and the value is valid for it, otherwise undefined.
+ * Any replica may write any key into the settings map, including
+ * `__proto__`, `constructor` or `toString`, which a plain property lookup on
+ * the schema's shape would find on `Object.prototype`.
+ */
+export function storedSettingValue(
+  key: string,
+  value: unknown,
+): PrivacySettings[keyof PrivacySettings] | undefined {
+  if (!Object.hasOwn(privacySettingsSchema.shape, key)) return undefined;
+  const field = privacySettingsSchema.shape[key as keyof PrivacySettings];
+  const parsed = field.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** Settings patch from a client: any subset of the fields. */
 export const privacySettingsPatchSchema = privacySettingsSchema.partial().strict();

@@ -9,7 +9,7 @@ import {
 import {
   DEFAULT_PRIVACY_SETTINGS,
   privacySettingsPatchSchema,
-  privacySettingsSchema,
+  storedSettingValue,
   type PrivacySettings,
 } from './privacy-settings';
 
@@ -36,17 +36,6 @@ export class InvalidEntryError extends Error {
     super(`Invalid ${kind}: ${problems.join('; ')}`);
     this.name = 'InvalidEntryError';
   }
-}
-
-/** The document name of a user's data: `user:<user_id>`. */
-export function userDocName(userId: string): string {
-  return `user:${userId}`;
-}
-
-/** The user id in a document name, or null if it is not a user document. */
-export function userIdOfDocName(name: string): string | null {
-  const match = /^user:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(name);
-  return match ? match[1]!.toLowerCase() : null;
 }
 
 /** What reading a document found: the valid entries, and the ids of those that were not. */
@@ -137,8 +126,9 @@ export class UserDoc {
   get settings(): PrivacySettings {
     const merged: Record<string, unknown> = { ...DEFAULT_PRIVACY_SETTINGS };
     for (const [key, value] of this.settingsMap.entries()) {
-      const field = privacySettingsSchema.shape[key as keyof PrivacySettings];
-      if (field && field.safeParse(value).success) merged[key] = value;
+      // Unknown and inherited keys are ignored, so they can never reach `merged`.
+      const valid = storedSettingValue(key, value);
+      if (valid !== undefined) merged[key] = valid;
     }
     return merged as PrivacySettings;
   }

@@ -1,3 +1,5 @@
+import { DEFAULT_FLOW_HYSTERESIS } from './generated/flow-model-data';
+
 /** Tunables of {@link FlowDetector}; all durations in ms. */
 export interface FlowDetectorConfig {
   /** Score at or above which flow may begin (the seed's 0.7). */
@@ -24,15 +26,13 @@ export interface FlowDetectorConfig {
 }
 
 /**
- * Defaults. Enter at 0.7 as the seed does, leave below 0.5; a minute of sustained high score to
- * enter and 90 s of low score to leave, so a quick look at a chat window does not end flow.
- * Idle after 5 minutes without an update (the same threshold as the session summary).
+ * Defaults. The enter and exit thresholds and dwell times are the default model's, chosen by
+ * `npm run train:flow` on a tuning split (the best worst-family F1 with at most 3 spurious state
+ * changes per hour; see shared/model/flow-model.json). Idle after 5 minutes without an update
+ * (the same threshold as the session summary).
  */
 export const DEFAULT_DETECTOR_CONFIG: FlowDetectorConfig = {
-  enterThreshold: 0.7,
-  exitThreshold: 0.5,
-  enterDwellMs: 60_000,
-  exitDwellMs: 90_000,
+  ...DEFAULT_FLOW_HYSTERESIS,
   idleGapMs: 5 * 60_000,
   bufferCapacity: 100,
   activityWindowMs: 120_000,

@@ -4,6 +4,8 @@ import type { FlowDetectorConfig } from './detector-config';
 import { FlowInputError } from './errors';
 import type { FlowPeriod } from './flow-period';
 import type { PersonalBaseline } from './personal-baseline';
+import { emptyRhythmState, type RhythmState } from './rhythm-features';
+import { SESSION_RHYTHM } from './session-rhythm';
 
 /** Running totals of the updates of an (open or tentative) flow period. */
 export interface PeriodAccumulator {
@@ -43,6 +45,11 @@ export interface FlowDetectorSnapshot {
   lastInterruptionEnd: number | null;
   lastScore: number | null;
   periods: FlowPeriod[];
+  /**
+   * The session's own typing pace and smoothed rates (the rhythm features). Absent in snapshots
+   * taken before it existed: they restore with an empty one (the session's pace is relearned).
+   */
+  rhythm: RhythmState;
 }
 
 const finite = z.number().refine(Number.isFinite, 'must be finite');
@@ -101,6 +108,21 @@ export const flowDetectorSnapshotSchema = z.object({
       endReason: z.enum(['score', 'idle', 'session_end']),
     }),
   ),
+  rhythm: z
+    .object({
+      hist: z.array(finite.min(0)).length(SESSION_RHYTHM.bins),
+      histTotal: finite.min(0),
+      ema: z
+        .object({
+          switchesPerMin: finite.min(0),
+          errorsPerMin: finite.min(0),
+          editsPerMin: finite.min(0),
+          burstShare: finite.min(0).max(1),
+        })
+        .nullable(),
+      prevErrors: finite.min(0),
+    })
+    .default(emptyRhythmState),
 });
 
 /**

@@ -5,12 +5,14 @@ import {
   type PersonalBaseline,
 } from './personal-baseline';
 import { MIN_RHYTHM_INTERVALS, rhythmScore, type IntervalStats } from './rhythm';
+import type { RhythmFeatures } from './rhythm-features';
 
 /**
- * Features of one update, every one in [0,1] with 1 = "looks like flow".
- * The first four are the seed's; the heuristic uses only those.
+ * Features of one update, every one in [0,1]. The first seven (the seed's four, which the
+ * heuristic uses, and three more the previous learned model used) mean 1 = "looks like flow";
+ * the {@link RhythmFeatures} (the default model's) are judged against the person's own pace.
  */
-export interface FlowFeatures {
+export interface FlowFeatures extends RhythmFeatures {
   /** Seed rhythm score (0, 0.3, 0.7 or 0.9) on personally rescaled interval stats. */
   readonly rhythm: number;
   /** Seed focus score from context switches (1, 0.8, 0.5, 0.2). */
@@ -27,7 +29,7 @@ export interface FlowFeatures {
   readonly activity: number;
 }
 
-/** Order of features in the learned model's input vector (and the ONNX tensor). */
+/** Order of features in the previous learned model's input vector (`learnedFlowModel`). */
 export const FEATURE_ORDER = [
   'rhythm',
   'focus',
@@ -38,7 +40,7 @@ export const FEATURE_ORDER = [
   'activity',
 ] as const satisfies readonly (keyof FlowFeatures)[];
 
-/** Number of features the learned model takes. */
+/** Number of features the previous learned model takes. */
 export const FEATURE_COUNT = FEATURE_ORDER.length;
 
 /**
@@ -89,7 +91,32 @@ export interface FeatureContext {
   readonly windowFocusDuration: number;
   /** The person's baseline; absent → population reference. */
   readonly baseline?: PersonalBaseline;
+  /** The rhythm features (`rhythmStep`); absent → {@link NO_RHYTHM_FEATURES}. */
+  readonly rhythmFeatures?: RhythmFeatures;
 }
+
+/**
+ * Rhythm features of an update nothing is known about (no keystrokes, no focus, no history):
+ * what `rhythmStep` gives for an empty update.
+ */
+export const NO_RHYTHM_FEATURES: RhythmFeatures = {
+  burstShare: 0,
+  burstTrend: 0,
+  thinkShare: 0,
+  gapShare: 1,
+  pauseRate: 1,
+  burstLength: 0,
+  paceShift: 0.5,
+  spread: 0,
+  switchCalm: 1,
+  switchNow: 1,
+  focusShare: 0,
+  focusDepth: 0,
+  errorCalm: 1,
+  errorFix: 0,
+  editRate: 0,
+  typingEvidence: 0,
+};
 
 /**
  * Computes {@link FlowFeatures}. Interval stats are rescaled by the person's baseline first, so
@@ -112,6 +139,7 @@ export function extractFeatures(ctx: FeatureContext): FlowFeatures {
       ? Math.min(mean, REFERENCE_INTERVAL_MS) / Math.max(mean, REFERENCE_INTERVAL_MS)
       : 0;
   return {
+    ...(ctx.rhythmFeatures ?? NO_RHYTHM_FEATURES),
     rhythm: rhythmScore(scaled),
     focus: focusScore(ctx.contextSwitches),
     errorScore: errorScore(ctx.errorEvents),
@@ -126,7 +154,10 @@ export function extractFeatures(ctx: FeatureContext): FlowFeatures {
   };
 }
 
-/** The features as a vector in {@link FEATURE_ORDER}. */
-export function featureVector(f: FlowFeatures): number[] {
-  return FEATURE_ORDER.map((k) => f[k]);
+/** The features as a vector in `order` (default {@link FEATURE_ORDER}). */
+export function featureVector(
+  f: FlowFeatures,
+  order: readonly (keyof FlowFeatures)[] = FEATURE_ORDER,
+): number[] {
+  return order.map((k) => f[k]);
 }

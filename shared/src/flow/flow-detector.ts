@@ -11,15 +11,19 @@ import { extractFeatures, type FlowFeatures } from './features';
 import type { FlowModel } from './flow-model';
 import type { FlowPeriod, FlowPeriodEndReason } from './flow-period';
 import type { FlowStateResult } from './flow-result';
-import { heuristicFlowModel } from './heuristic-model';
+import { defaultFlowModel } from './default-model';
 import { checkPeakHours, type PeakHours, type PersonalBaseline } from './personal-baseline';
 import { generateRecommendations } from './recommendations';
 import { intervalStats } from './rhythm';
+import { advanceRhythm, emptyRhythmState, rhythmStep, type RhythmStep } from './rhythm-features';
 import { RingBuffer } from './ring-buffer';
 
 /** Options of a {@link FlowDetector}. */
 export interface FlowDetectorOptions {
-  /** Model used by {@link FlowDetector.update}; default the seed heuristic. */
+  /**
+   * Model used by {@link FlowDetector.update}; default {@link defaultFlowModel} (the rhythm model,
+   * judged against the person's own pace). `heuristicFlowModel` is the seed's, for comparison.
+   */
   readonly model?: FlowModel;
   /**
    * The user's baseline from `computeBaseline`; absent → population reference. Its `peakHours`
@@ -31,6 +35,14 @@ export interface FlowDetectorOptions {
 }
 
 type MutableState = Omit<FlowDetectorSnapshot, 'intervals' | 'config' | 'baseline'>;
+
+/** What scoring an input needs and committing it reuses. */
+interface Prepared {
+  readonly features: FlowFeatures;
+  readonly step: RhythmStep;
+  readonly activity: ActivityEntry[];
+  readonly idle: boolean;
+}
 
 /** Confidence reaches full data sufficiency at this many buffered intervals. */
 const FULL_CONFIDENCE_INTERVALS = 50;
@@ -65,7 +77,7 @@ export class FlowDetector {
     this.config = resolveDetectorConfig(options.config);
     this.baseline = options.baseline ?? null;
     checkPeakHours(this.baseline?.peakHours);
-    this.model = options.model ?? heuristicFlowModel;
+    this.model = options.model ?? defaultFlowModel;
     this.buffer = new RingBuffer(this.config.bufferCapacity);
     this.s = {
       version: 1,
@@ -81,6 +93,7 @@ export class FlowDetector {
       lastInterruptionEnd: null,
       lastScore: null,
       periods: [],
+      rhythm: emptyRhythmState(),
     };
   }
 
@@ -119,25 +132,37 @@ export class FlowDetector {
 
   /** The features `input` would be scored on, without changing state. */
   featuresFor(input: FlowInput): FlowFeatures {
-    this.checkOrder(input.timestamp);
-    const idle = this.isIdleGap(input.timestamp);
-    const intervals = idle
-      ? input.keystrokeIntervals.slice(-this.config.bufferCapacity)
-      : this.buffer.previewWith(input.keystrokeIntervals);
-    const activity = this.activityWith(input, idle);
-    return extractFeatures({
-      stats: intervalStats(intervals),
-      keystrokesPerMinute: keystrokesPerMinute(activity, input.timestamp),
-      contextSwitches: input.contextSwitches,
-      errorEvents: input.errorEvents,
-      windowFocusDuration: input.windowFocusDuration,
-      ...(this.baseline ? { baseline: this.baseline } : {}),
-    });
+    return this.prepare(input).features;
   }
 
   /** Scores `input` with the detector's (sync) model and advances the state. */
   update(input: FlowInput): FlowStateResult {
-    return this.updateWithScore(input, this.model.score(this.featuresFor(input)));
+    const prepared = this.prepare(input);
+    return this.commit(input, this.model.score(prepared.features), prepared);
+  }
+
+  /** Features of `input` and the rhythm step behind them, from the current state. */
+  private prepare(input: FlowInput): Prepared {
+    const t = input.timestamp;
+    this.checkOrder(t);
+    const idle = this.isIdleGap(t);
+    const intervals = idle
+      ? input.keystrokeIntervals.slice(-this.config.bufferCapacity)
+      : this.buffer.previewWith(input.keystrokeIntervals);
+    const activity = this.activityWith(input, idle);
+    const last = this.s.lastTimestamp;
+    const rhythm = idle ? { ...this.s.rhythm, ema: null, prevErrors: 0 } : this.s.rhythm;
+    const step = rhythmStep(rhythm, input, idle || last === null ? null : t - last, this.baseline);
+    const features = extractFeatures({
+      stats: intervalStats(intervals),
+      keystrokesPerMinute: keystrokesPerMinute(activity, t),
+      contextSwitches: input.contextSwitches,
+      errorEvents: input.errorEvents,
+      windowFocusDuration: input.windowFocusDuration,
+      rhythmFeatures: step.features,
+      ...(this.baseline ? { baseline: this.baseline } : {}),
+    });
+    return { features, step, activity, idle };
   }
 
   /**
@@ -149,11 +174,16 @@ export class FlowDetector {
   updateWithScore(input: FlowInput, score: number): FlowStateResult {
     if (!(score >= 0 && score <= 1))
       throw new RangeError(`flow score must be in [0,1], got ${score}`);
+    return this.commit(input, score, this.prepare(input));
+  }
+
+  private commit(input: FlowInput, score: number, prepared: Prepared): FlowStateResult {
+    if (!(score >= 0 && score <= 1))
+      throw new RangeError(`flow score must be in [0,1], got ${score}`);
     const t = input.timestamp;
-    this.checkOrder(t);
-    const idle = this.isIdleGap(t);
-    const activity = this.activityWith(input, idle);
+    const { activity, idle, step } = prepared;
     if (idle) this.goIdle();
+    advanceRhythm(this.s.rhythm, input, step);
     this.s.activity = activity;
     this.buffer.pushAll(input.keystrokeIntervals);
     this.s.activeSince ??= t;
@@ -239,6 +269,8 @@ export class FlowDetector {
     this.s.current = null;
     this.s.activity = [];
     this.s.activeSince = null;
+    this.s.rhythm.ema = null;
+    this.s.rhythm.prevErrors = 0;
     this.buffer.clear();
   }
 

@@ -1,15 +1,21 @@
 import type { FlowModel } from './flow-model';
-import { LEARNED_FLOW_PARAMS } from './generated/flow-model-data';
 import { createLogisticFlowModel, type LogisticParams } from './logistic-model';
 
 /**
- * Weights of the learned model shipped in this package (trained by
- * `shared/scripts/train-flow.ts`; committed with its metrics in `shared/model/flow-model.json`).
+ * Weights of the previous learned model (logistic regression over the seven seed-derived features
+ * in `FEATURE_ORDER`, trained on the single-generator synthetic set that preceded the
+ * domain-randomised one). Frozen here, no longer retrained, so evaluations can compare against it.
  */
-export const learnedFlowParams: LogisticParams = LEARNED_FLOW_PARAMS;
+export const learnedFlowParams: LogisticParams = {
+  weights: [
+    0, 12.164544105529785, 3.2669641971588135, 13.427855491638184, 22.427202224731445,
+    4.771205902099609, 56.208290100097656,
+  ],
+  bias: -86.50678253173828,
+};
 
 /**
- * The learned model evaluated in TypeScript (the reference of the shipped ONNX graph). Synchronous
- * and dependency-free: use it where an ONNX session is not worth its ~0.4 s start-up.
+ * The previous learned model (selectable for comparison; not the default). It leans almost
+ * entirely on typing activity, so reading and debugging are never flow to it.
  */
 export const learnedFlowModel: FlowModel = createLogisticFlowModel(learnedFlowParams, 'learned');

@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-web/wasm';
-import { FEATURE_COUNT, featureVector, type FlowFeatures } from './features';
+import { defaultFlowParams } from './default-model';
+import { FEATURE_ORDER, type FlowFeatures } from './features';
 import type { AsyncFlowModel } from './flow-model';
 import { FLOW_MODEL_ONNX_BASE64 } from './generated/flow-model-data';
 
@@ -10,6 +11,11 @@ export interface OnnxRuntimeOptions {
    * `shared/model/flow-model.onnx`, embedded as base64 so no file or network access is needed).
    */
   readonly modelBytes?: Uint8Array;
+  /**
+   * The features the model's input tensor takes, in order. Default: the shipped default model's
+   * (`defaultFlowParams.featureOrder`).
+   */
+  readonly featureOrder?: readonly (keyof FlowFeatures)[];
   /**
    * The `ort-wasm-simd-threaded.wasm` binary (the same file in Node and in a browser). In Node,
    * read it from `onnxruntime-web/dist/`; in a browser, fetch it from your own origin.
@@ -22,7 +28,7 @@ export interface OnnxRuntimeOptions {
   readonly wasmPaths?: string;
 }
 
-/** The learned flow model run by onnxruntime-web (wasm backend, single thread, no proxy). */
+/** The default flow model run by onnxruntime-web (wasm backend, single thread, no proxy). */
 export interface OnnxFlowModel extends AsyncFlowModel {
   /** Scores many feature sets in one inference call. */
   scoreBatch(features: readonly FlowFeatures[]): Promise<Float32Array>;
@@ -44,7 +50,8 @@ export function shippedFlowModelBytes(): Uint8Array {
 }
 
 /**
- * Creates an inference session for the learned flow model. Session creation is async and takes
+ * Creates an inference session for the default flow model (or another `.onnx` with the same
+ * input and output). Session creation is async and takes
  * ~0.3–0.5 s (wasm compile); do it once per process. onnxruntime-web is imported lazily so code
  * that only uses the heuristic never loads it.
  *
@@ -71,17 +78,21 @@ export async function createOnnxFlowModel(
   );
   const inputName = session.inputNames[0];
   const outputName = session.outputNames[0];
+  const order = options.featureOrder ?? defaultFlowParams.featureOrder ?? FEATURE_ORDER;
+  const k = order.length;
 
   async function runBatch(rows: readonly FlowFeatures[]): Promise<Float32Array> {
-    const data = new Float32Array(rows.length * FEATURE_COUNT);
-    rows.forEach((f, r) => data.set(featureVector(f), r * FEATURE_COUNT));
-    const tensor = new ort.Tensor('float32', data, [rows.length, FEATURE_COUNT]);
+    const data = new Float32Array(rows.length * k);
+    rows.forEach((f, r) => {
+      for (let j = 0; j < k; j++) data[r * k + j] = f[order[j]];
+    });
+    const tensor = new ort.Tensor('float32', data, [rows.length, k]);
     const out = await session.run({ [inputName]: tensor });
     return out[outputName].data as Float32Array;
   }
 
   return {
-    name: 'onnx-logistic',
+    name: 'onnx-rhythm',
     async scoreAsync(features) {
       return (await runBatch([features]))[0];
     },

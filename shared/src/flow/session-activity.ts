@@ -6,6 +6,7 @@ import {
   FLOW_INPUT_LIMITS,
   toFlowInputIssues,
 } from '../schemas/flow-input';
+import { storableText } from '../schemas/storable-text';
 import { FlowInputError } from './errors';
 
 /** Most keystrokes / lines in one update (deltas since the previous update). */
@@ -26,7 +27,7 @@ export const sessionActivityUpdateSchema = z.object({
   keystrokes: delta,
   lines_added: delta,
   lines_deleted: delta.optional(),
-  language: z.string().min(1).max(64).optional(),
+  language: storableText(64).min(1).optional(),
 });
 
 /** Wire form of a session activity update. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { storableText } from './storable-text';
 import { FlowInputError, type FlowInputIssue } from '../flow/errors';
+import { wireInstantMs } from './wire-time';
 
 /**
  * Bounds on flow input. Values outside them are not plausible telemetry (a keystroke interval of a
@@ -29,12 +31,11 @@ export const boundedCount = z
   .min(0, 'must be >= 0')
   .max(L.maxCount, `must be <= ${L.maxCount}`);
 
-/** A timestamp in ms since the Unix epoch, within {@link FLOW_INPUT_LIMITS}. */
-export const boundedTimestamp = z
-  .number()
-  .int('must be an integer number of ms since the epoch')
-  .min(L.minTimestamp, `must be >= ${L.minTimestamp} (year 2000)`)
-  .max(L.maxTimestamp, `must be <= ${L.maxTimestamp} (year 2100)`);
+/**
+ * A timestamp, parsed to ms since the Unix epoch, within {@link FLOW_INPUT_LIMITS}: epoch ms or
+ * an ISO-8601 date-time with an offset (the API's one time rule, {@link wireInstantMs}).
+ */
+export const boundedTimestamp = wireInstantMs;
 
 /** Keystroke intervals in ms, each finite, >= 0 and bounded; the array itself bounded. */
 export const keystrokeIntervalsSchema = z
@@ -48,7 +49,7 @@ export const keystrokeIntervalsSchema = z
  * stripped; NaN, Infinity, negatives and absurd sizes are rejected.
  */
 export const flowStateDataSchema = z.object({
-  session_id: z.string().min(1).max(128).optional(),
+  session_id: storableText(128).min(1).optional(),
   keystroke_intervals: keystrokeIntervalsSchema,
   context_switches: boundedCount,
   error_events: boundedCount,

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../errors/domain-error';
 
 /**
  * Serialises everything that writes a team's alerts or decides who they may

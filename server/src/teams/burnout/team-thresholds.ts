@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { badRequest, notFound } from '../../http/errors';
+import { badRequest, notFound } from '../../errors/domain-error';
 import {
   burnoutThresholdsInput,
   DEFAULT_BURNOUT_THRESHOLDS,

@@ -3,27 +3,17 @@ import type pg from 'pg';
 import type { FlowStateEntry, PrivacySettings } from '@mindful/shared';
 import { inTransaction } from '../db/database';
 import type { FieldCipher } from '../privacy/cipher';
-import { mirrorPrivacySettings } from '../privacy/settings-mirror';
 import {
   FLOW_STATE_COLUMNS,
   SESSION_COLUMNS,
   flowStateRowParams,
   sessionRowParams,
 } from '../sessions/session-rows';
-import type { LiveDocument } from './live-document';
-import type { SyncMetrics } from './sync-metrics';
-import { GenerationMovedError } from './update-log';
-
-/**
- * Called inside the reconciling transaction after a user's rows changed, with
- * the UTC dates (YYYY-MM-DD) of the sessions that changed. A listener that
- * throws is rolled back to its savepoint and logged; the rows still commit.
- */
-export type ReconciledListener = (
-  client: pg.PoolClient,
-  userId: string,
-  changedDates: string[],
-) => Promise<void>;
+import { GenerationMovedError } from '../sync/document-log';
+import type { LiveDocument } from '../sync/live-document';
+import type { SyncMetrics } from '../sync/sync-metrics';
+import type { RowsReconciledListener, SettingsProjectedListener } from './projection-events';
+import type { ProjectionState } from './projection-state';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -51,48 +41,46 @@ type Outcome = 'stored' | 'foreign' | 'unstorable';
 
 const dateOf = (time: string | Date) => new Date(time).toISOString().slice(0, 10);
 
+/** Who hears of a run, in the reconciling transaction (see {@link ProjectionEvents}). */
+export interface ReconcileListeners {
+  settings: ReadonlySet<SettingsProjectedListener>;
+  rows: ReadonlySet<RowsReconciledListener>;
+}
+
 /**
  * Turns a user document's sessions and flow states into `coding_sessions` and
  * `flow_states` rows: re-validated, owned by the document's authenticated
  * owner, privacy settings applied, sensitive columns sealed, upserted
  * idempotently in one transaction; entries removed from the document are
- * deleted; the settings are mirrored on the user row. Only entries that
- * changed since the last run are written.
+ * deleted. The document's settings go first to the "settings projected"
+ * listeners (the mirror on the user row), the changed dates last to the "rows
+ * reconciled" ones (team aggregates). Only entries that changed since the last
+ * run are written.
  */
 export class Reconciler {
-  private readonly listeners: ReconciledListener[] = [];
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly cipher: FieldCipher,
     private readonly log: Logger,
     private readonly metrics: SyncMetrics,
+    private readonly listeners: ReconcileListeners,
   ) {}
 
-  /** Registers a listener; returns a function that removes it. */
-  onReconciled(listener: ReconciledListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
-    };
-  }
-
-  async reconcile(doc: LiveDocument): Promise<void> {
+  async reconcile(doc: LiveDocument, state: ProjectionState): Promise<void> {
     if (doc.dead) return;
     this.metrics.reconcileRuns++;
     const sessions = doc.userDoc.readSessions();
     const flowStates = doc.userDoc.readFlowStates();
     const settings = doc.userDoc.settings;
     const settingsKey = JSON.stringify(settings);
-    this.countRejected(doc, [...sessions.rejected, ...flowStates.rejected]);
+    this.countRejected(doc, state, [...sessions.rejected, ...flowStates.rejected]);
     const sessionKeys = [...doc.userDoc.sessions.keys()].filter((k) => UUID.test(k));
     const flowKeys = [...doc.userDoc.flowStates.keys()].filter((k) => UUID.test(k));
     // Read with the state above: everything up to this log id is in it.
     const coveredId = doc.lastLoggedId;
 
-    const nextSessions = new Map(doc.reconciled);
-    const nextFlows = new Map(doc.reconciledFlowStates);
+    const nextSessions = new Map(state.sessions);
+    const nextFlows = new Map(state.flowStates);
     const changedDates = new Set<string>();
     await inTransaction(this.pool, async (client) => {
       const { rows: gen } = await client.query<{ generation: number }>(
@@ -103,7 +91,7 @@ export class Reconciler {
         throw new GenerationMovedError(doc.docName, doc.generation, gen[0]?.generation ?? null);
       }
       // Settings changed on any replica reach the user row, where jobs read them.
-      await mirrorPrivacySettings(client, doc.userId, settings);
+      for (const listener of this.listeners.settings) await listener(client, doc.userId, settings);
       const { rows: existing } = await client.query<{
         id: string;
         start_time: Date;
@@ -160,8 +148,8 @@ export class Reconciler {
         [doc.docName, coveredId],
       );
     });
-    replace(doc.reconciled, nextSessions);
-    replace(doc.reconciledFlowStates, nextFlows);
+    replace(state.sessions, nextSessions);
+    replace(state.flowStates, nextFlows);
   }
 
   private async reconcileFlowStates(
@@ -277,25 +265,29 @@ export class Reconciler {
   }
 
   private async notify(client: pg.PoolClient, userId: string, dates: string[]): Promise<void> {
-    for (const listener of this.listeners) {
+    for (const listener of this.listeners.rows) {
       await client.query('SAVEPOINT reconcile_listener');
       try {
         await listener(client, userId, dates);
         await client.query('RELEASE SAVEPOINT reconcile_listener');
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT reconcile_listener');
-        this.log.error({ err: error, userId }, 'onReconciled listener failed; rows kept');
+        this.log.error({ err: error, userId }, 'rows-reconciled listener failed; rows kept');
       }
     }
   }
 
   /** Counts each rejected key once while it stays rejected; logs keys and problems, never values. */
-  private countRejected(doc: LiveDocument, rejected: { key: string; problems: string[] }[]): void {
+  private countRejected(
+    doc: LiveDocument,
+    state: ProjectionState,
+    rejected: { key: string; problems: string[] }[],
+  ): void {
     const now = new Set(rejected.map((r) => r.key));
-    const fresh = rejected.filter((r) => !doc.rejectedKeys.has(r.key));
-    for (const key of [...doc.rejectedKeys]) if (!now.has(key)) doc.rejectedKeys.delete(key);
+    const fresh = rejected.filter((r) => !state.rejectedKeys.has(r.key));
+    for (const key of [...state.rejectedKeys]) if (!now.has(key)) state.rejectedKeys.delete(key);
     if (fresh.length === 0) return;
-    for (const r of fresh) doc.rejectedKeys.add(r.key);
+    for (const r of fresh) state.rejectedKeys.add(r.key);
     this.metrics.entriesRejectedInvalid += fresh.length;
     this.log.warn(
       {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { badRequest, fieldProblems } from './errors';
+import { badRequest, fieldProblems } from './domain-error';
 
-/** Parses untrusted input with a zod schema, or throws a 400 listing each bad field. */
+/** Parses untrusted input with a zod schema, or throws a validation error listing each bad field. */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,

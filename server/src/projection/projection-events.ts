@@ -1,0 +1,34 @@
+import type pg from 'pg';
+import type { PrivacySettings } from '@mindful/shared';
+
+/**
+ * "A document's settings were projected": runs first inside the reconciling
+ * transaction on `client`, with the settings the document holds. A listener
+ * that throws fails the run (it is retried), so nothing downstream sees rows
+ * projected under settings that were not applied.
+ */
+export type SettingsProjectedListener = (
+  client: pg.PoolClient,
+  userId: string,
+  settings: PrivacySettings,
+) => Promise<void>;
+
+/**
+ * "A user's rows were reconciled": runs inside the reconciling transaction
+ * after the rows changed, with the UTC dates (YYYY-MM-DD) of the sessions that
+ * changed. A listener that throws is rolled back to its savepoint and logged;
+ * the rows still commit.
+ */
+export type RowsReconciledListener = (
+  client: pg.PoolClient,
+  userId: string,
+  changedDates: string[],
+) => Promise<void>;
+
+/** What the projection publishes; features subscribe in their own folder. */
+export interface ProjectionEvents {
+  /** Subscribes to "settings projected"; returns how to unsubscribe. */
+  onSettingsProjected(listener: SettingsProjectedListener): () => void;
+  /** Subscribes to "rows reconciled"; returns how to unsubscribe. */
+  onRowsReconciled(listener: RowsReconciledListener): () => void;
+}

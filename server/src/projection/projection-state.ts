@@ -1,0 +1,27 @@
+/**
+ * What the projection keeps per loaded document: its scheduling (debounce
+ * timer, dirty flag, run in flight) and what the last runs wrote (fingerprints
+ * per row id, so unchanged entries are not written again; keys currently
+ * failing validation, so each is counted once). Dropped with the document.
+ */
+export class ProjectionState {
+  /** The debounce timer of the next run, if one is scheduled. */
+  timer: NodeJS.Timeout | null = null;
+  /** The run in flight, if any. */
+  running: Promise<void> | null = null;
+  /** A change arrived since the last run started. */
+  dirty = false;
+  /** The state holds the document loaded (while a run is scheduled). */
+  holding = false;
+  /** Fingerprint of what each session row reflects, by id. */
+  readonly sessions = new Map<string, string>();
+  /** Fingerprint of what each flow-state row reflects, by id. */
+  readonly flowStates = new Map<string, string>();
+  /** Keys of entries currently failing validation (each is counted once). */
+  readonly rejectedKeys = new Set<string>();
+
+  /** True while a run is scheduled or in flight. */
+  get pending(): boolean {
+    return this.timer !== null || this.running !== null;
+  }
+}

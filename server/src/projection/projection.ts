@@ -1,0 +1,218 @@
+import type { Logger } from 'pino';
+import type pg from 'pg';
+import { userDocName } from '@mindful/shared';
+import type { FieldCipher } from '../privacy/cipher';
+import { GenerationMovedError } from '../sync/document-log';
+import type { DocumentRegistry } from '../sync/document-registry';
+import type { LiveDocument } from '../sync/live-document';
+import type {
+  ProjectionEvents,
+  RowsReconciledListener,
+  SettingsProjectedListener,
+} from './projection-events';
+import { ProjectionState } from './projection-state';
+import { unreconciledDocuments } from './projection-store';
+import { Reconciler } from './reconciler';
+
+/** Tuning of the projection; the defaults suit production. */
+export interface ProjectionOptions {
+  /** Reconciliation runs this long after the last logged update of a burst. */
+  reconcileDebounceMs?: number;
+  /** Wait before retrying a reconciliation that failed on a store error. */
+  reconcileRetryMs?: number;
+}
+
+const DEFAULTS: Required<ProjectionOptions> = {
+  reconcileDebounceMs: 300,
+  reconcileRetryMs: 5_000,
+};
+
+/**
+ * The projection of user documents into relational rows. Subscribes to the
+ * registry's "document persisted" and reconciles the document a debounce
+ * later (one run at a time per document, a change during a run queues
+ * another); publishes "settings projected" and "rows reconciled" to the
+ * features that follow the rows (privacy's settings mirror, team aggregates).
+ * Owns all of the scheduling state; the registry knows nothing of it.
+ */
+export class Projection implements ProjectionEvents {
+  private readonly options: Required<ProjectionOptions>;
+  private readonly reconciler: Reconciler;
+  private readonly states = new WeakMap<LiveDocument, ProjectionState>();
+  private readonly settingsListeners = new Set<SettingsProjectedListener>();
+  private readonly rowsListeners = new Set<RowsReconciledListener>();
+  private readonly unsubscribe: (() => void)[];
+  private catchUpTimer: NodeJS.Timeout | null = null;
+  private catchUp: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly registry: DocumentRegistry,
+    private readonly pool: pg.Pool,
+    cipher: FieldCipher,
+    private readonly log: Logger,
+    options: ProjectionOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.reconciler = new Reconciler(pool, cipher, log, registry.metrics, {
+      settings: this.settingsListeners,
+      rows: this.rowsListeners,
+    });
+    this.unsubscribe = [
+      registry.on('persisted', (doc) => this.schedule(doc)),
+      registry.on('closed', (doc) => this.forget(doc)),
+      registry.on('closing', (docs) => this.flush(docs)),
+    ];
+  }
+
+  onSettingsProjected(listener: SettingsProjectedListener): () => void {
+    this.settingsListeners.add(listener);
+    return () => this.settingsListeners.delete(listener);
+  }
+
+  onRowsReconciled(listener: RowsReconciledListener): () => void {
+    this.rowsListeners.add(listener);
+    return () => this.rowsListeners.delete(listener);
+  }
+
+  /** Reconciles the user's document now if it is loaded (waiting for any run in flight). */
+  async reconcileNow(userId: string): Promise<void> {
+    const doc = this.registry.peek(userDocName(userId));
+    if (doc) await this.run(doc, true);
+  }
+
+  /**
+   * Reconciles documents whose log is ahead of their rows (the server died
+   * between logging an update and reconciling it). Idempotent, so several
+   * instances may run it at once; it needs no advisory lock (and must not hold
+   * a connection while the registry uses the pool: PGlite has only one).
+   * @returns how many documents were reconciled.
+   */
+  async reconcilePending(limit = 100): Promise<number> {
+    let done = 0;
+    for (const { docName, userId } of await unreconciledDocuments(this.pool, limit)) {
+      if (this.registry.isClosed) break;
+      const doc = await this.registry.acquire(docName, userId);
+      try {
+        await this.run(doc, true);
+        done++;
+      } finally {
+        this.registry.release(doc);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Catches up on reconciliation a crash left behind: now, then every `everyMs`.
+   * Stopped by {@link stopCatchingUp}.
+   */
+  startCatchingUp(everyMs: number): void {
+    const runCatchUp = () => {
+      this.catchUp = this.reconcilePending().catch((error: unknown) => {
+        this.log.error({ err: error }, 'catching up on reconciliation failed; will retry');
+      });
+    };
+    this.catchUpTimer = setInterval(runCatchUp, everyMs);
+    this.catchUpTimer.unref();
+    runCatchUp();
+  }
+
+  /** Stops the periodic catch-up and waits for a run in flight. */
+  async stopCatchingUp(): Promise<void> {
+    if (this.catchUpTimer) clearInterval(this.catchUpTimer);
+    this.catchUpTimer = null;
+    await this.catchUp;
+  }
+
+  /** Stops following the registry (after it closed). */
+  detach(): void {
+    for (const off of this.unsubscribe) off();
+  }
+
+  private stateOf(doc: LiveDocument): ProjectionState {
+    let state = this.states.get(doc);
+    if (!state) this.states.set(doc, (state = new ProjectionState()));
+    return state;
+  }
+
+  /** "Document persisted": reconcile it a debounce from now (once per burst). */
+  private schedule(doc: LiveDocument, delayMs = this.options.reconcileDebounceMs): void {
+    const state = this.stateOf(doc);
+    state.dirty = true;
+    if (doc.dead || state.pending) return;
+    this.holdWhilePending(doc, state);
+    state.timer = setTimeout(() => {
+      state.timer = null;
+      void this.run(doc, false);
+    }, delayMs);
+  }
+
+  private async run(doc: LiveDocument, force: boolean): Promise<void> {
+    const state = this.stateOf(doc);
+    if (state.timer !== null) {
+      clearTimeout(state.timer);
+      state.timer = null;
+    }
+    while (state.running) await state.running;
+    if (doc.dead || (!force && !state.dirty)) {
+      this.releaseIfIdle(doc, state);
+      return;
+    }
+    state.dirty = false;
+    let retry = false;
+    this.holdWhilePending(doc, state);
+    state.running = doc.track(
+      this.reconciler.reconcile(doc, state).catch((error: unknown) => {
+        this.registry.metrics.reconcileFailures++;
+        if (error instanceof GenerationMovedError) {
+          this.log.warn(
+            { doc: doc.docName },
+            'generation moved on during reconciliation; dropping the document',
+          );
+          this.registry.discardStale(doc, error);
+          return;
+        }
+        this.log.error({ err: error, doc: doc.docName }, 'reconciliation failed; retrying');
+        retry = true;
+      }),
+    );
+    try {
+      await state.running;
+    } finally {
+      state.running = null;
+    }
+    if (retry) this.schedule(doc, this.options.reconcileRetryMs);
+    else if (state.dirty) this.schedule(doc);
+    this.releaseIfIdle(doc, state);
+  }
+
+  /** A scheduled or running reconciliation keeps the document loaded. */
+  private holdWhilePending(doc: LiveDocument, state: ProjectionState): void {
+    if (state.holding || doc.dead) return;
+    state.holding = true;
+    doc.hold();
+  }
+
+  private releaseIfIdle(doc: LiveDocument, state: ProjectionState): void {
+    if (!state.holding || state.pending) return;
+    state.holding = false;
+    doc.release();
+  }
+
+  /** "Document closed": nothing scheduled runs any more. */
+  private forget(doc: LiveDocument): void {
+    const state = this.states.get(doc);
+    if (!state) return;
+    if (state.timer !== null) clearTimeout(state.timer);
+    state.timer = null;
+    state.dirty = false;
+    this.releaseIfIdle(doc, state);
+  }
+
+  /** "Registry closing": every document with work pending is reconciled now. */
+  private async flush(docs: LiveDocument[]): Promise<void> {
+    await Promise.allSettled(
+      docs.filter((doc) => this.states.get(doc)?.pending).map((doc) => this.run(doc, true)),
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPgliteReplicaStore } from '../../client-sdk/src/replica/pglite-replica-store';
+import { REPLICA_MIGRATIONS } from '../../client-sdk/src/replica/replica-migrations';
+import {
+  TEMPLATE_PGLITE_VERSION,
+  prepareReplicaDir,
+  replicaTemplatePath,
+} from '../../client-sdk/src/replica/replica-template';
+
+// The shipped, pre-initialised replica directory (see replica-template.ts):
+// when one of these fails after a PGlite upgrade or a new replica migration,
+// run `npm run replica:template`.
+describe('replica template', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mindful-template-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('was written by the PGlite release the SDK installs', async () => {
+    const installed = JSON.parse(
+      readFileSync(
+        path.resolve(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json'),
+        'utf8',
+      ),
+    ) as { version: string };
+    expect(TEMPLATE_PGLITE_VERSION).toBe(installed.version);
+    expect(existsSync((await replicaTemplatePath())!)).toBe(true);
+  });
+
+  it('holds every replica migration', async () => {
+    const start = await prepareReplicaDir('memory://');
+    expect(start.kind).toBe('load');
+    if (start.kind !== 'load') return;
+    const pg = await PGlite.create('memory://', { loadDataDir: start.dump });
+    try {
+      const { rows } = await pg.query<{ version: number }>(
+        'SELECT version FROM replica_migrations ORDER BY version',
+      );
+      expect(rows.map((r) => r.version)).toEqual(REPLICA_MIGRATIONS.map((m) => m.version));
+    } finally {
+      await pg.close();
+    }
+  });
+
+  it('starts a new directory (absent or empty) from the template and leaves an existing one alone', async () => {
+    const fresh = path.join(dir, 'fresh');
+    const empty = path.join(dir, 'empty');
+    mkdirSync(empty);
+    for (const dataDir of [fresh, empty]) {
+      expect((await prepareReplicaDir(dataDir)).kind).toBe('unpacked');
+      expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['empty', 'fresh']); // no staging directory left
+    expect((await prepareReplicaDir(fresh)).kind).toBe('existing');
+
+    const store = await openPgliteReplicaStore(fresh);
+    await store.setMeta('user_id', 'someone');
+    await store.close();
+    const reopened = await openPgliteReplicaStore(fresh);
+    expect(await reopened.getMeta('user_id')).toBe('someone');
+    await reopened.close();
+  });
+
+  it('runs the replica with memory settings fit for an editor', async () => {
+    const dataDir = path.join(dir, 'settings');
+    await (await openPgliteReplicaStore(dataDir)).close();
+    // PGlite wrote the settings into the directory's postgresql.conf.
+    const pg = await PGlite.create(dataDir);
+    try {
+      const { rows } = await pg.query<{ shared_buffers: string }>('SHOW shared_buffers');
+      expect(rows[0]!.shared_buffers).toBe('8MB');
+    } finally {
+      await pg.close();
+    }
+  });
+});

@@ -1,0 +1,137 @@
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { UserDoc } from '@mindful/shared';
+import type { RunningServer } from '@mindful/server';
+import { describeEachStore } from '../helpers/databases';
+import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
+import { connectReplica, sessionEntry, startSyncServer, synced } from './sync-helpers';
+
+/**
+ * Database round trips per write, counted (not timed): a change that adds a
+ * query to the hot paths fails here instead of slowing `npm run bench` down
+ * unnoticed. Every query any pool client sends is one round trip. Counts are
+ * split into what the writer waits for (up to the HTTP answer, or up to the
+ * update reaching another replica, which the server only relays once it is
+ * logged) and the reconciliation into rows that follows (the debounce is
+ * pushed out so it runs only when the test asks).
+ *
+ * Raise a budget only for a reason you can name in the commit message.
+ */
+const BUDGET = {
+  restUpdate: { request: 1, reconcile: 16 },
+  syncUpdate: { request: 1, reconcile: 16 },
+};
+
+/** Counts every query sent by any `pg` client (the PGlite store's clients are `pg` clients too). */
+function countQueries(): { take(): number; restore(): void } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let count = 0;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    count++;
+    if (process.env.DEBUG_ROUND_TRIPS) {
+      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
+      console.log(`round trip: ${String(text).replace(/\s+/g, ' ').slice(0, 120)}`);
+    }
+    return original.apply(this, args);
+  };
+  return {
+    take() {
+      const n = count;
+      count = 0;
+      return n;
+    },
+    restore() {
+      proto.query = original;
+    },
+  };
+}
+
+const ACTIVITY = {
+  keystroke_intervals: [150, 170, 160, 180, 155, 165, 175, 150],
+  context_switches: 0,
+  error_events: 0,
+  focus_duration: 60_000,
+  file_modifications: 1,
+  keystrokes: 8,
+  lines_added: 1,
+};
+
+describeEachStore('database round trips per write', (store) => {
+  let server: RunningServer;
+  let user: TestUser;
+  let counter: ReturnType<typeof countQueries>;
+
+  beforeAll(async () => {
+    server = await startSyncServer(store(), { reconcileDebounceMs: 600_000 });
+    user = await signUp(server.url);
+    counter = countQueries();
+  });
+  afterAll(async () => {
+    counter?.restore();
+    await server?.close();
+  });
+
+  it('PUT /api/sessions/:id/update', async () => {
+    const started = await authedFetch(server.url, user.token, '/api/sessions/start', {
+      method: 'POST',
+      body: { start_time: new Date(Date.UTC(2026, 0, 5, 9)).toISOString() },
+    });
+    const { id } = (await started.json()) as { id: string };
+    const update = async (i: number) => {
+      const response = await authedFetch(server.url, user.token, `/api/sessions/${id}/update`, {
+        method: 'PUT',
+        body: { ...ACTIVITY, timestamp: Date.UTC(2026, 0, 5, 9) + (i + 1) * 30_000 },
+      });
+      expect(response.status).toBe(200);
+    };
+    // Warm: token verified and cached, baseline read, document loaded.
+    await update(0);
+    await server.ctx.projection.reconcileNow(user.id);
+    counter.take();
+    for (let i = 1; i <= 3; i++) {
+      await update(i);
+      const request = counter.take();
+      await server.ctx.projection.reconcileNow(user.id);
+      const reconcile = counter.take();
+      expect({ request, reconcile }).toEqual(BUDGET.restUpdate);
+    }
+  });
+
+  it('one CRDT update over the sync socket', async () => {
+    const writer = connectReplica(server.url, user);
+    const observer = connectReplica(server.url, user);
+    try {
+      await Promise.all([synced(writer), synced(observer)]);
+      const mine = new UserDoc(writer.doc);
+      const theirs = new UserDoc(observer.doc);
+      const entry = sessionEntry();
+      const write = async (keystrokes: number) => {
+        const arrived = new Promise<void>((resolve) => {
+          const check = () => {
+            if (theirs.getSession(entry.id)?.keystrokes === keystrokes) {
+              observer.doc.off('update', check);
+              resolve();
+            }
+          };
+          observer.doc.on('update', check);
+        });
+        mine.putSession({ ...entry, keystrokes });
+        await arrived;
+      };
+      await write(1);
+      await server.ctx.projection.reconcileNow(user.id);
+      counter.take();
+      for (let k = 2; k <= 4; k++) {
+        await write(k);
+        const request = counter.take();
+        await server.ctx.projection.reconcileNow(user.id);
+        const reconcile = counter.take();
+        expect({ request, reconcile }).toEqual(BUDGET.syncUpdate);
+      }
+    } finally {
+      writer.destroy();
+      observer.destroy();
+    }
+  });
+});
