@@ -1,10 +1,10 @@
 /**
- * One underlying change subscription shared by any number of listeners. Each PGlite live query
- * installs its own triggers and temporary view; a dashboard with a dozen hooks (twice as many in
- * React strict mode, which subscribes, unsubscribes and subscribes again at once) would otherwise
- * register and drop live queries concurrently on the one table, which PGlite does not survive (its
- * queries stopped answering). Here the first listener starts the subscription, the last one
- * leaving stops it, and a start or stop in progress is awaited, never raced.
+ * One underlying change subscription shared by any number of listeners: each PGlite live query
+ * installs triggers and a temporary view, and a dashboard has a dozen hooks (twice as many
+ * subscriptions in React strict mode, which subscribes, unsubscribes and subscribes again at
+ * once), so a client keeps one live query on the sessions table however many hooks listen. The
+ * first listener starts it, the last one leaving stops it, and a start or stop in progress is
+ * awaited, never raced.
  */
 export function sharedChangeFeed(
   subscribe: (notify: () => void) => Promise<() => Promise<void>>,
