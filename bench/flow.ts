@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
   createOnnxFlowModel,
+  defaultFlowModel,
   FlowDetector,
   heuristicFlowModel,
   learnedFlowModel,
@@ -23,7 +24,12 @@ function inputs(n: number): FlowInput[] {
   const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) >>> 0) / 2 ** 32;
   for (let i = 0; i < n; i++) {
     out.push({
-      keystrokeIntervals: Array.from({ length: 40 }, () => Math.round(150 + rnd() * 200)),
+      // Log-normal-ish typing around 240 ms with a 1–3 s thinking pause now and then.
+      keystrokeIntervals: Array.from({ length: 40 }, () =>
+        rnd() < 0.05
+          ? Math.round(1_000 + rnd() * 2_000)
+          : Math.round(240 * Math.exp(0.4 * (rnd() + rnd() + rnd() - 1.5) * 2)),
+      ),
       contextSwitches: Math.floor(rnd() * 4),
       errorEvents: Math.floor(rnd() * 3),
       windowFocusDuration: Math.round(rnd() * 1_200_000),
@@ -79,10 +85,12 @@ export async function benchFlow(): Promise<void> {
   const h = new FlowDetector({ model: heuristicFlowModel });
   rows.push(await measure('detector + heuristic', fresh(), (x) => h.update(x)));
   const l = new FlowDetector({ model: learnedFlowModel });
-  rows.push(await measure('detector + learned (TS)', fresh(), (x) => l.update(x)));
+  rows.push(await measure('detector + previous learned (TS)', fresh(), (x) => l.update(x)));
+  const r = new FlowDetector({ model: defaultFlowModel });
+  rows.push(await measure('detector + default (TS)', fresh(), (x) => r.update(x)));
   const o = new FlowDetector();
   rows.push(
-    await measure('detector + learned (ONNX wasm)', fresh(), (x) =>
+    await measure('detector + default (ONNX wasm)', fresh(), (x) =>
       updateWithAsyncModel(o, x, onnx),
     ),
   );
@@ -90,11 +98,11 @@ export async function benchFlow(): Promise<void> {
   const base = rows[0];
   console.log(`flow detector, ${UPDATES} updates of 40 intervals each (after ${WARMUP} warm-up)`);
   console.log(
-    `${'case'.padEnd(34)}${'p50 µs'.padStart(9)}${'p99 µs'.padStart(9)}${'updates/s'.padStart(12)}${'p50 ×base'.padStart(11)}`,
+    `${'case'.padEnd(36)}${'p50 µs'.padStart(9)}${'p99 µs'.padStart(9)}${'updates/s'.padStart(12)}${'p50 ×base'.padStart(11)}`,
   );
   for (const r of rows) {
     console.log(
-      `${r.name.padEnd(34)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${Math.round(r.perSecond).toString().padStart(12)}${(r.p50 / base.p50).toFixed(1).padStart(11)}`,
+      `${r.name.padEnd(36)}${r.p50.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${Math.round(r.perSecond).toString().padStart(12)}${(r.p50 / base.p50).toFixed(1).padStart(11)}`,
     );
   }
 }

@@ -27,6 +27,7 @@ export const featuresArb: fc.Arbitrary<FlowFeatures> = fc.record({
   spread: unit(),
   switchCalm: unit(),
   switchNow: unit(),
+  switchSteady: unit(),
   focusShare: unit(),
   focusDepth: unit(),
   errorCalm: unit(),

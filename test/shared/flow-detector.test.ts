@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  DEFAULT_DETECTOR_CONFIG,
   FlowDetector,
   FlowInputError,
   OutOfOrderInputError,
@@ -53,10 +54,17 @@ describe('FlowDetector hysteresis', () => {
     fc.assert(
       fc.property(
         fc.boolean(),
-        fc.array(fc.double({ min: 0.5, max: 0.6999, noNaN: true }), { maxLength: 80 }),
+        fc.array(
+          fc.double({
+            min: DEFAULT_DETECTOR_CONFIG.exitThreshold,
+            max: DEFAULT_DETECTOR_CONFIG.enterThreshold - 1e-4,
+            noNaN: true,
+          }),
+          { maxLength: 80 },
+        ),
         (startInFlow, band) => {
           const d = new FlowDetector();
-          if (startInFlow) feed(d, [0.9, 0.9, 0.9]);
+          if (startInFlow) feed(d, [0.95, 0.95, 0.95]);
           const before = d.isInFlow;
           band.forEach((s, i) => d.updateWithScore(steadyInput(T0 + (10 + i) * 30_000), s));
           expect(d.isInFlow).toBe(before);

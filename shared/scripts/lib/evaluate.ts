@@ -157,25 +157,76 @@ export function evaluateDetector(
 }
 
 /**
+ * The detector's hysteresis (enter at >= enterThreshold held enterDwellMs, leave below
+ * exitThreshold held exitDwellMs, everything reset after an idle gap) replayed on precomputed
+ * scores, for searching settings quickly. The same rules as `FlowDetector`'s `step`; the reported
+ * metrics always come from the real detector ({@link evaluateDetector}).
+ */
+function replayHysteresis(
+  times: readonly number[],
+  scores: ArrayLike<number>,
+  offset: number,
+  c: Partial<FlowDetectorConfig> &
+    Pick<FlowDetectorConfig, 'enterThreshold' | 'exitThreshold' | 'enterDwellMs' | 'exitDwellMs'>,
+): boolean[] {
+  const idleGapMs = c.idleGapMs ?? 5 * 60_000;
+  const out: boolean[] = [];
+  let inFlow = false;
+  let enterSince: number | null = null;
+  let exitSince: number | null = null;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i];
+    const score = scores[offset + i];
+    if (i > 0 && t - times[i - 1] > idleGapMs) {
+      inFlow = false;
+      enterSince = null;
+      exitSince = null;
+    }
+    if (!inFlow) {
+      if (score < c.enterThreshold) enterSince = null;
+      else {
+        enterSince ??= t;
+        if (t - enterSince >= c.enterDwellMs) {
+          inFlow = true;
+          enterSince = null;
+        }
+      }
+    } else if (score >= c.exitThreshold) exitSince = null;
+    else {
+      exitSince ??= t;
+      if (t - exitSince >= c.exitDwellMs) {
+        inFlow = false;
+        exitSince = null;
+      }
+    }
+    out.push(inFlow);
+  }
+  return out;
+}
+
+/**
  * Like {@link evaluateDetector} on precomputed per-update scores (in subject/session/update
- * order), so hysteresis settings can be searched without rescoring.
+ * order), with the hysteresis replayed, so settings can be searched without rescoring.
  */
 export function evaluateScoresThroughDetector(
   scores: ArrayLike<number>,
   subjects: readonly Subject[],
-  config: Partial<FlowDetectorConfig>,
+  config: Pick<
+    FlowDetectorConfig,
+    'enterThreshold' | 'exitThreshold' | 'enterDwellMs' | 'exitDwellMs'
+  >,
 ): Metrics {
   const tally = new Tally();
-  let i = 0;
+  let offset = 0;
   for (const s of subjects) {
     for (const session of s.sessions) {
-      const d = new FlowDetector({ config });
-      const pred = session.updates.map((u) => d.updateWithScore(u.input, scores[i++]).isInFlow);
+      const times = session.updates.map((u) => u.input.timestamp);
       tally.add(
-        session.updates.map((u) => u.input.timestamp),
+        times,
         session.updates.map((u) => u.inFlow),
-        pred,
+        replayHysteresis(times, scores, offset, config),
       );
+      offset += times.length;
     }
   }
   return tally.metrics();

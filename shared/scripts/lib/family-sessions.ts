@@ -45,15 +45,23 @@ export const SESSION_SHAPE = {
    */
   readingP: [0.03, 0.15] as const,
   /**
-   * Per-session chance that a distraction block is "typing on while switching windows every
-   * 10–40 s" (chat, a browser), whatever the family's own distraction style.
+   * Per-session chance that a distraction block is "typing on (and editing) while switching
+   * windows every 10–40 s" (chat, a browser), whatever the family's own distraction style.
    */
-  switchingStyleP: [0.15, 0.35] as const,
+  switchingStyleP: [0.3, 0.6] as const,
   /**
    * Per-session chance that a struggle block is a quiet one (no window switches at all: slow,
    * hesitant typing and errors only), whatever the family's own struggle style.
    */
   quietStruggleP: [0.2, 0.5] as const,
+  /**
+   * `context_switches` counts file switches inside the editor as well as window switches. Per
+   * session, flow adds in-editor navigation (Poisson, this many per 30 s) that does not break
+   * window focus…
+   */
+  navigationPer30s: [0, 0.5] as const,
+  /** …and this is the chance that a switch of a flow, deep or struggle update leaves the window. */
+  windowSwitchP: [0.3, 0.8] as const,
 } as const;
 
 /** Keeps the intervals typed in the first `ms` of an update. */
@@ -79,13 +87,13 @@ function pickBlock(rng: Prng, family: GeneratorFamily, previous: BlockKind | nul
   return options[options.length - 1];
 }
 
-/** The family's own typing, but switching windows every `everyMs` and editing less. */
+/** The family's own typing and edits, but switching windows every `everyMs`. */
 function switchingWhileTyping(e: Emission, rng: Prng, dt: number, everyMs: number): Emission {
   return {
     intervals: e.intervals,
     switches: Math.max(1, rng.poisson(dt / everyMs)),
     errors: e.errors,
-    files: rng.poisson(0.3 * (dt / 30_000)),
+    files: rng.poisson(rng.uniform(0.2, 1.5) * (dt / 30_000)),
   };
 }
 
@@ -95,6 +103,8 @@ interface SessionRun {
   readonly person: FamilyPerson;
   readonly cadence: number;
   readonly readingP: number;
+  readonly navigation: number;
+  readonly windowSwitchP: number;
   readonly ctx: SessionContext;
   readonly updates: LabelledUpdate[];
   t: number;
@@ -116,7 +126,20 @@ function startRun(
   const cadence = family.sessionCadence(rng);
   const ctx = { pendingErrors: 0 };
   const readingP = rng.uniform(...SESSION_SHAPE.readingP);
-  return { family, person, cadence, readingP, ctx, updates: [], t: startMs, focusSince: 0 };
+  const navigation = rng.uniform(...SESSION_SHAPE.navigationPer30s);
+  const windowSwitchP = rng.uniform(...SESSION_SHAPE.windowSwitchP);
+  return {
+    family,
+    person,
+    cadence,
+    readingP,
+    navigation,
+    windowSwitchP,
+    ctx,
+    updates: [],
+    t: startMs,
+    focusSince: 0,
+  };
 }
 
 /** Emits the updates of one block of `kind` until `untilMs`. */
@@ -147,17 +170,26 @@ function runBlock(
         : style.quiet
           ? { ...emitted, switches: 0 }
           : emitted;
+    // Distraction switches leave the window; otherwise only some do (the rest is navigation).
+    const focused = kind === 'flow' || kind === 'deep';
+    const navigation = focused ? rng.poisson(run.navigation * (dt / 30_000)) : 0;
+    let windowSwitches = 0;
+    for (let k = 0; k < e.switches; k++) {
+      if (kind === 'distraction' || style.switchEveryMs > 0 || rng.chance(run.windowSwitchP)) {
+        windowSwitches++;
+      }
+    }
     let focus: number;
     if (family.focus === 'continuous') {
-      if (e.switches > 0) run.focusSince = t - rng.uniform(0, dt);
+      if (windowSwitches > 0) run.focusSince = t - rng.uniform(0, dt);
       focus = t - run.focusSince;
     } else {
-      focus = e.switches > 0 ? dt * rng.uniform(0.05, 0.6) : dt;
+      focus = windowSwitches > 0 ? dt * rng.uniform(0.05, 0.6) : dt;
     }
     run.updates.push({
       input: {
         keystrokeIntervals: e.intervals,
-        contextSwitches: e.switches,
+        contextSwitches: e.switches + navigation,
         errorEvents: e.errors,
         windowFocusDuration: Math.round(focus),
         fileModifications: e.files,

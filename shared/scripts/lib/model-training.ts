@@ -16,6 +16,7 @@ export const MODEL_FEATURES = [
   'spread',
   'switchCalm',
   'switchNow',
+  'switchSteady',
   'focusShare',
   'focusDepth',
   'errorCalm',

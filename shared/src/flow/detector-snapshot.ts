@@ -115,6 +115,7 @@ export const flowDetectorSnapshotSchema = z.object({
       ema: z
         .object({
           switchesPerMin: finite.min(0),
+          switchesPerMinSlow: finite.min(0),
           errorsPerMin: finite.min(0),
           editsPerMin: finite.min(0),
           burstShare: finite.min(0).max(1),

@@ -110,6 +110,7 @@ export const NO_RHYTHM_FEATURES: RhythmFeatures = {
   spread: 0,
   switchCalm: 1,
   switchNow: 1,
+  switchSteady: 1,
   focusShare: 0,
   focusDepth: 0,
   errorCalm: 1,

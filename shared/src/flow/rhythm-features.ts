@@ -26,6 +26,8 @@ export interface RhythmState {
 /** Smoothed per-minute rates and typing share. */
 export interface RhythmEma {
   switchesPerMin: number;
+  /** Switches per minute smoothed over about two minutes (sustained switching). */
+  switchesPerMinSlow: number;
   errorsPerMin: number;
   editsPerMin: number;
   burstShare: number;
@@ -39,7 +41,7 @@ export interface RhythmEma {
 export interface RhythmFeatures {
   /** Share of the update's time spent typing in bursts (intervals up to the pause cut-off). */
   readonly burstShare: number;
-  /** {@link RhythmFeatures.burstShare}, exponentially smoothed over about a minute. */
+  /** {@link RhythmFeatures.burstShare}, exponentially smoothed over about half a minute. */
   readonly burstTrend: number;
   /** Share of the update's time in thinking pauses (cut-off to 10 s). */
   readonly thinkShare: number;
@@ -47,7 +49,7 @@ export interface RhythmFeatures {
   readonly gapShare: number;
   /** Fraction of intervals that are pauses (longer than the cut-off, relative to the person). */
   readonly pauseRate: number;
-  /** Mean keystrokes per burst, log-scaled: ln(1 + n) / ln(201). */
+  /** Mean keystrokes per burst, log-scaled: ln(1 + n) / ln(201), capped at 1 (200 keys). */
   readonly burstLength: number;
   /**
    * Update's median in-burst interval vs the person's median: 0.5 + ln(ratio) / 1.2, so 0.5 is
@@ -60,6 +62,8 @@ export interface RhythmFeatures {
   readonly switchCalm: number;
   /** 1 / (1 + context switches per minute in this update alone). */
   readonly switchNow: number;
+  /** 1 / (1 + context switches per minute smoothed over about two minutes). */
+  readonly switchSteady: number;
   /** Window focus duration over the update's length, capped at 1 (focused the whole update). */
   readonly focusShare: number;
   /** Window focus duration, log-scaled: ln(1 + minutes) / ln(31), saturating at 30 min. */
@@ -85,7 +89,9 @@ export const RHYTHM_FEATURES = {
   /** Intervals longer than this are gaps (not thinking while typing), ms. */
   gapMs: 10_000,
   /** Time constant of the smoothed rates, ms. */
-  emaTauMs: 60_000,
+  emaTauMs: 30_000,
+  /** Time constant of the slow switch rate, ms. */
+  slowTauMs: 120_000,
   /** Length assumed for the first update of a stretch when it cannot be measured, ms bounds. */
   firstUpdateMs: [10_000, 120_000] as const,
 } as const;
@@ -127,18 +133,20 @@ export function rhythmStep(
   let burstMs = 0;
   let thinkMs = 0;
   let pauses = 0;
-  const logs: number[] = [];
-  const burstLogs: number[] = [];
+  const { logs, burstLogs } = scratch(n);
+  let nLogs = 0;
+  let nBurst = 0;
   for (let i = 0; i < n; i++) {
     const x = xs[i];
+    const lx = x <= F.gapMs ? Math.log(Math.max(1, x)) : 0;
     if (x <= cut) {
       burstMs += x;
-      burstLogs.push(Math.log(Math.max(1, x)));
+      burstLogs[nBurst++] = lx;
     } else {
       pauses++;
       if (x <= F.gapMs) thinkMs += x;
     }
-    if (x <= F.gapMs) logs.push(Math.log(Math.max(1, x)));
+    if (x <= F.gapMs) logs[nLogs++] = lx;
   }
   const burstShare = clamp(burstMs / dt, 0, 1);
   const thinkShare = clamp(thinkMs / dt, 0, 1 - burstShare);
@@ -148,23 +156,31 @@ export function rhythmStep(
 
   const minutes = dt / 60_000;
   const alpha = state.ema === null ? 1 : 1 - Math.exp(-dt / F.emaTauMs);
+  const alphaSlow = state.ema === null ? 1 : 1 - Math.exp(-dt / F.slowTauMs);
   const prev = state.ema;
   const mix = (old: number | undefined, now: number) =>
     old === undefined ? now : old + alpha * (now - old);
   const ema: RhythmEma = {
     switchesPerMin: mix(prev?.switchesPerMin, input.contextSwitches / minutes),
+    switchesPerMinSlow:
+      prev === null
+        ? input.contextSwitches / minutes
+        : prev.switchesPerMinSlow +
+          alphaSlow * (input.contextSwitches / minutes - prev.switchesPerMinSlow),
     errorsPerMin: mix(prev?.errorsPerMin, input.errorEvents / minutes),
     editsPerMin: mix(prev?.editsPerMin, input.fileModifications / minutes),
     burstShare: mix(prev?.burstShare, burstShare),
   };
 
+  const sortedBurst = burstLogs.subarray(0, nBurst).sort();
+  const sortedLogs = logs.subarray(0, nLogs).sort();
   const paceShift =
-    burstLogs.length >= 3
-      ? clamp(0.5 + (quantileSorted(sortInPlace(burstLogs), 0.5) - Math.log(median)) / 1.2, 0, 1)
+    nBurst >= 3
+      ? clamp(0.5 + (quantileSorted(sortedBurst, 0.5) - Math.log(median)) / 1.2, 0, 1)
       : 0.5;
   const spread =
-    logs.length >= 4
-      ? clamp((quantileSorted(sortInPlace(logs), 0.75) - quantileSorted(logs, 0.25)) / 3, 0, 1)
+    nLogs >= 4
+      ? clamp((quantileSorted(sortedLogs, 0.75) - quantileSorted(sortedLogs, 0.25)) / 3, 0, 1)
       : 0;
   const errorFix =
     state.prevErrors > 0 && input.contextSwitches === 0
@@ -179,11 +195,12 @@ export function rhythmStep(
       thinkShare,
       gapShare,
       pauseRate: n > 0 ? pauses / n : 1,
-      burstLength: bursts > 0 ? Math.log(1 + burstKeys / bursts) / Math.log(201) : 0,
+      burstLength: bursts > 0 ? clamp(Math.log(1 + burstKeys / bursts) / Math.log(201), 0, 1) : 0,
       paceShift,
       spread,
       switchCalm: 1 / (1 + ema.switchesPerMin),
       switchNow: 1 / (1 + input.contextSwitches / minutes),
+      switchSteady: 1 / (1 + ema.switchesPerMinSlow),
       focusShare: clamp(input.windowFocusDuration / dt, 0, 1),
       focusDepth: clamp(Math.log(1 + input.windowFocusDuration / 60_000) / Math.log(31), 0, 1),
       errorCalm: clamp(1 - Math.log1p(ema.errorsPerMin) / Math.log(11), 0, 1),
@@ -202,12 +219,24 @@ export function advanceRhythm(state: RhythmState, input: FlowInput, step: Rhythm
   state.prevErrors = input.errorEvents;
 }
 
-function sortInPlace(xs: number[]): number[] {
-  return xs.sort((a, b) => a - b);
+/**
+ * Scratch buffers for the log intervals of one update, reused across calls (and grown when an
+ * update is larger): scoring runs on every update, and allocating and comparator-sorting two
+ * arrays each time was most of its cost. Typed-array sort is numeric.
+ */
+let scratchLogs = new Float64Array(256);
+let scratchBurst = new Float64Array(256);
+
+function scratch(n: number): { logs: Float64Array; burstLogs: Float64Array } {
+  if (scratchLogs.length < n) {
+    scratchLogs = new Float64Array(n);
+    scratchBurst = new Float64Array(n);
+  }
+  return { logs: scratchLogs, burstLogs: scratchBurst };
 }
 
 /** Linear-interpolated quantile of an ascending array (non-empty). */
-function quantileSorted(xs: readonly number[], q: number): number {
+function quantileSorted(xs: ArrayLike<number>, q: number): number {
   const pos = (xs.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.min(xs.length - 1, lo + 1);
