@@ -234,6 +234,12 @@ describe('the dashboard in headless Chromium', () => {
       viewport: { width: 1280, height: 800 },
     });
     user = await signUp(server.url);
+    // A team the user administers alone: its aggregates stay below the minimum group size.
+    const team = await authedFetch(server.url, user.token, '/api/teams', {
+      method: 'POST',
+      body: { name: 'Platform' },
+    });
+    expect(team.status).toBe(201);
     seeder = await createMindfulClient({
       dataDir: 'memory://',
       userId: user.id,
@@ -245,12 +251,6 @@ describe('the dashboard in headless Chromium', () => {
     // Projects are tracked where the user lets paths sync; the dashboard is another device.
     await seeder.updateSettings({ sync_project_paths: true });
     await seedFortnight(seeder);
-    // A team the user administers alone: its aggregates stay below the minimum group size.
-    const team = await authedFetch(server.url, user.token, '/api/teams', {
-      method: 'POST',
-      body: { name: 'Platform' },
-    });
-    expect(team.status).toBe(201);
   }, 600_000);
 
   afterAll(async () => {
