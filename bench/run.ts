@@ -1,6 +1,6 @@
 // `npm run bench [-- section ...]`: the project's figures, each next to a
 // reference measured in the same run. Sections: flow, sync, rest, replica,
-// client, teams (default: all). Database-backed sections use PostgreSQL from
+// client, teams, wakatime (default: all). Database-backed sections use PostgreSQL from
 // BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database each, dropped
 // afterwards), else in-memory PGlite; every figure names its store.
 import os from 'node:os';
@@ -10,6 +10,7 @@ import { benchReplica } from './replica';
 import { benchRest } from './rest';
 import { benchSync } from './sync';
 import { benchTeams } from './teams';
+import { benchWakatime } from './wakatime';
 
 const sections: [string, string, () => Promise<void>][] = [
   ['flow', 'flow detection (shared)', benchFlow],
@@ -18,6 +19,7 @@ const sections: [string, string, () => Promise<void>][] = [
   ['replica', 'SDK replica open, fresh process each', benchReplica],
   ['client', 'client SDK capture and catch-up', benchClient],
   ['teams', 'team aggregation', benchTeams],
+  ['wakatime', 'WakaTime heartbeat ingest vs PostgreSQL COPY', benchWakatime],
 ];
 
 const only = process.argv.slice(2);

@@ -174,5 +174,5 @@ for (const kind of storeKinds()) {
     } finally {
       await store.dispose();
     }
-  }, 240_000);
+  }, 480_000);
 }

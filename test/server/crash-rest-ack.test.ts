@@ -105,5 +105,5 @@ for (const kind of storeKinds()) {
     } finally {
       await store.dispose();
     }
-  }, 180_000);
+  }, 360_000);
 }

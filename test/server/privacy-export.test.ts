@@ -11,6 +11,7 @@ import { type RunningServer, EXPORT_SECTIONS, userDataColumns } from '@mindful/s
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
 import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
+import { cliHeartbeat, createKey, sendBulk } from './wakatime-helpers';
 
 describeEachStore('privacy export and settings', (store) => {
   let server: RunningServer;
@@ -163,6 +164,16 @@ describeEachStore('privacy export and settings', (store) => {
       })
     ).json()) as Record<string, unknown>;
 
+    // An API key, one WakaTime heartbeat (alone it makes no session) and an import job.
+    const apiKey = await createKey(server, user);
+    const heartbeat = cliHeartbeat(Date.UTC(2026, 0, 6, 9) / 1000);
+    expect((await sendBulk(server.url, apiKey.key, [heartbeat])).status).toBe(202);
+    const wakatimeImport = await authedFetch(server.url, user.token, '/api/wakatime/imports', {
+      method: 'POST',
+    });
+    expect(wakatimeImport.status).toBe(201);
+    const importId = ((await wakatimeImport.json()) as { id: string }).id;
+
     const response = await authedFetch(server.url, user.token, '/api/privacy/export');
     expect(response.status).toBe(200);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary JSON under test
@@ -272,6 +283,28 @@ describeEachStore('privacy export and settings', (store) => {
       `SELECT count(*)::int AS n, sum(byte_length)::bigint::text AS bytes FROM crdt_updates WHERE user_id = $1`,
       [user.id],
     );
+    expect(exported.api_keys).toEqual([
+      {
+        id: apiKey.id,
+        name: 'editor',
+        prefix: apiKey.prefix,
+        created_at: isoTime,
+        last_used_at: isoTime,
+        revoked_at: null,
+      },
+    ]);
+    expect(exported.wakatime_heartbeats).toEqual([
+      expect.objectContaining({
+        time: heartbeat.time,
+        entity: heartbeat.entity,
+        project: heartbeat.project,
+        branch: heartbeat.branch,
+        language: heartbeat.language,
+        editor: 'vscode',
+        machine: 'ada-laptop',
+      }),
+    ]);
+    expect(exported.wakatime_imports).toEqual([expect.objectContaining({ id: importId })]);
     expect(exported.sync).toEqual([
       {
         doc_name: userDocName(user.id),

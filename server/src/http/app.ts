@@ -24,6 +24,10 @@ import { sessionRoutes } from '../sessions/session-routes';
 import { sessionRouteDocs } from '../sessions/session-route-docs';
 import { teamRoutes } from '../teams/team-routes';
 import { teamRouteDocs } from '../teams/team-route-docs';
+import { ApiKeyStore } from '../api-keys/api-key-store';
+import { apiKeyRoutes } from '../api-keys/api-key-routes';
+import { apiKeyRouteDocs } from '../api-keys/api-key-route-docs';
+import { mountWakatime } from '../wakatime/wakatime-routes';
 
 /** Largest JSON body the API reads; bigger ones get 413. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -88,6 +92,8 @@ export function createApp(ctx: AppContext): express.Express {
     catchAll: '/api/auth/*splat',
   });
 
+  // WakaTime's API (API keys, larger bodies, a streamed import) reads its own bodies.
+  mountWakatime(app, ctx, docs);
   app.use('/api', requireJsonBody);
   app.use(express.json({ limit: BODY_LIMIT_BYTES }));
 
@@ -110,6 +116,11 @@ export function createApp(ctx: AppContext): express.Express {
     ...user,
     tag: 'Privacy',
     docs: privacyRouteDocs,
+  });
+  docs.mount(api, '/api', '/api-keys', apiKeyRoutes(new ApiKeyStore(ctx.db.pool)), {
+    ...user,
+    tag: 'API keys',
+    docs: apiKeyRouteDocs,
   });
   app.use('/api', api);
 

@@ -14,6 +14,9 @@ export const REDACTED_PATHS = [
   '*.secret',
   'password',
   'token',
+  'api_key',
+  '*.api_key',
+  'req.query.api_key',
 ];
 
 /** How log lines are written: JSON lines, or human-readable lines for a terminal. */

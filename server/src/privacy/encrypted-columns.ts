@@ -30,6 +30,9 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   byId('flow_states', 'typing_rhythm_data'),
   byId('flow_states', 'error_events'),
   byId('flow_states', 'environmental_factors'),
+  byId('wakatime_heartbeats', 'entity'),
+  byId('wakatime_heartbeats', 'project'),
+  byId('wakatime_heartbeats', 'branch'),
   {
     table: 'crdt_updates',
     column: 'payload',

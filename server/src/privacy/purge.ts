@@ -6,6 +6,7 @@ import { DOC_UPDATES_CHANNEL, subjectHash } from '../sync/log-places';
 import { consentingTeamIdsOf, recomputeTeam } from '../teams/team-metrics';
 import { takeOutOfTeamAlerts } from '../teams/member-withdrawal';
 import { handOverTeams } from '../teams/team-store';
+import { purgeWakatimeData } from '../wakatime/wakatime-privacy';
 
 /** `all` deletes the account too; `data` keeps the account and its sign-in. */
 export const PURGE_SCOPES = ['all', 'data'] as const;
@@ -58,6 +59,7 @@ export async function purgeUser(
     await client.query('DELETE FROM flow_states WHERE user_id = $1', [userId]);
     await client.query('DELETE FROM user_insights WHERE user_id = $1', [userId]);
     await client.query('DELETE FROM team_alert_members WHERE user_id = $1', [userId]);
+    await purgeWakatimeData(client, userId);
     if (scope === 'all') {
       // Erasing an account is never refused: its teams go on with their members.
       await handOverTeams(client, userId);

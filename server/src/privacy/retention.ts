@@ -5,6 +5,7 @@ import { inTransaction } from '../db/database';
 import { recomputeUserInsights } from '../insights/insights-store';
 import type { ScheduledJob } from '../jobs/scheduler';
 import { refreshTeamMetricsForUser } from '../teams/team-metrics';
+import { expireHeartbeats } from '../wakatime/wakatime-privacy';
 
 /** Sessions past a user's retention setting, found under the job's lock. */
 export interface ExpiredSessions {
@@ -95,7 +96,11 @@ export function retentionJob(
   return {
     name: 'privacy-retention',
     everyMs: 60 * 60_000,
-    run: (client) => findExpiredSessions(client, now()),
+    run: async (client) => {
+      // Raw WakaTime heartbeats age out with the sessions built from them.
+      await expireHeartbeats(client, now());
+      return findExpiredSessions(client, now());
+    },
     afterUnlock: async (expired) => {
       await expireSessions(ctx, expired);
     },

@@ -5,6 +5,7 @@ import { inTransaction } from '../db/database';
 import { DecryptionError, placeOf, type FieldCipher } from './cipher';
 import { ClientGoneError, JsonObjectStream } from './json-stream';
 import { sessionFromRow, SESSION_COLUMNS, type SessionRow } from '../sessions/session-rows';
+import { WAKATIME_EXPORT_SECTIONS, writeWakatimeSections } from '../wakatime/wakatime-privacy';
 
 /** Rows fetched per query while streaming: bounds the export's memory. */
 const PAGE = 200;
@@ -27,6 +28,7 @@ export const EXPORT_SECTIONS: Readonly<Record<string, string>> = {
   auth_sessions: 'devices',
   crdt_documents: 'sync',
   crdt_updates: 'sync',
+  ...WAKATIME_EXPORT_SECTIONS,
 };
 
 /** Keyset pages of `sql` (which must select `page_key` and take $1 user, $2 after-key, $3 limit). */
@@ -293,5 +295,6 @@ async function writeSections(
        WHERE d.user_id = $1 GROUP BY d.doc_name, d.generation`,
     ),
   );
+  await writeWakatimeSections(out, db, cipher, userId);
   await out.close();
 }

@@ -27,6 +27,10 @@ export const SESSION_COLUMNS = [
   'error_rate',
   'focus_score',
   'device_id',
+  'editor',
+  'machine',
+  'category',
+  'source',
 ] as const;
 
 /** The columns of `flow_states` the reconciler writes, in order. */
@@ -97,6 +101,10 @@ export function sessionRowParams(
     entry.error_rate,
     entry.focus_score,
     entry.device_id,
+    entry.editor ?? null,
+    entry.machine ?? null,
+    entry.category ?? null,
+    entry.source ?? null,
   ];
 }
 
@@ -154,6 +162,10 @@ export interface SessionRow {
   error_rate: string | null;
   focus_score: string | null;
   device_id: string | null;
+  editor?: string | null;
+  machine?: string | null;
+  category?: string | null;
+  source?: string | null;
   created_at: Date;
 }
 
@@ -178,6 +190,27 @@ export interface SessionWire {
   focus_score: number | null;
   device_id: string | null;
   created_at: string;
+  /** Present only on sessions built from WakaTime heartbeats (added fields, see docs/wakatime.md). */
+  editor?: string | null;
+  machine?: string | null;
+  category?: string | null;
+  source?: string;
+}
+
+/** The WakaTime fields of a session, only when it has them (other sessions keep their shape). */
+function wakatimeFields(source: {
+  editor?: string | null;
+  machine?: string | null;
+  category?: string | null;
+  source?: string | null;
+}): Pick<SessionWire, 'editor' | 'machine' | 'category' | 'source'> {
+  if (!source.source) return {};
+  return {
+    editor: source.editor ?? null,
+    machine: source.machine ?? null,
+    category: source.category ?? null,
+    source: source.source,
+  };
 }
 
 const num = (value: string | null): number | null => (value === null ? null : Number(value));
@@ -209,6 +242,7 @@ export function sessionFromRow(row: SessionRow, cipher: FieldCipher): SessionWir
     focus_score: num(row.focus_score),
     device_id: row.device_id,
     created_at: row.created_at.toISOString(),
+    ...wakatimeFields(row),
   };
 }
 
@@ -242,5 +276,6 @@ export function sessionFromEntry(
     focus_score: entry.focus_score,
     device_id: entry.device_id,
     created_at: createdAt,
+    ...wakatimeFields(entry),
   };
 }

@@ -45,6 +45,13 @@ export const flowPeriodSchema = z
     intensity: unit,
     context_switches: counter.optional(),
     recovery_time_ms: durationMs.nullable().optional(),
+    /**
+     * What detected the period: `keystroke` (the flow detector, the default
+     * when absent) or `coarse` (inferred from WakaTime heartbeat cadence,
+     * which only says that someone kept working; never overrides a
+     * keystroke verdict).
+     */
+    signal: z.enum(['keystroke', 'coarse']).optional(),
   })
   .strict();
 export type FlowPeriodEntry = z.infer<typeof flowPeriodSchema>;
@@ -78,6 +85,14 @@ export const sessionEntrySchema = z
     focus_score: unit.nullable(),
     device_id: storableText(DOC_LIMITS.maxDeviceIdLength).nullable(),
     updated_at: isoTime,
+    /** Editor that produced the session (sessions built from WakaTime heartbeats). */
+    editor: storableText(64).nullable().optional(),
+    /** Machine name the editor ran on (WakaTime's `X-Machine-Name`). */
+    machine: storableText(128).nullable().optional(),
+    /** WakaTime category (`coding`, `debugging`, …). */
+    category: storableText(64).nullable().optional(),
+    /** Where the session came from when not the Mindful extension itself. */
+    source: z.enum(['wakatime']).optional(),
   })
   .strict()
   .refine((s) => s.end_time === null || Date.parse(s.end_time) >= Date.parse(s.start_time), {
