@@ -17,6 +17,7 @@ import { Materializer, type RejectedEntry } from './doc/materializer';
 import { ClientClosedError, ReplicaOwnerMismatchError } from './errors';
 import { TypedEmitter } from './events/typed-emitter';
 import { patternsAndInsights } from './query/patterns-from-replica';
+import { sharedChangeFeed } from './query/shared-change-feed';
 import {
   liveRangeQueries,
   rangeQueries,
@@ -135,11 +136,12 @@ export class MindfulClient {
         this.ensureOpen('query the replica');
         return this.store.allSessions();
       },
-      onSessionsChanged: (listener: () => void) => this.store.liveSessionsChanged(listener),
+      onSessionsChanged: sharedChangeFeed((notify) => this.store.liveSessionsChanged(notify)),
       onWiped: (listener: () => void) => this.events.on('wiped', listener),
       onError: (error: unknown) => this.events.emit('error', error),
       doc: () => this.userDocRef,
       utcOffsetMinutes: () => this.options.utcOffsetMinutes,
+      patternsAndInsights: () => this.patternsAndInsights(),
     };
     this.query = rangeQueries(queryContext);
     const liveRanges = liveRangeQueries(queryContext);
@@ -148,6 +150,7 @@ export class MindfulClient {
       flowPeriods: (onChange, range) => this.track(() => liveRanges.flowPeriods(onChange, range)),
       dailyTotals: (onChange, range) => this.track(() => liveRanges.dailyTotals(onChange, range)),
       focusHeatmap: (onChange, zone) => this.track(() => liveRanges.focusHeatmap(onChange, zone)),
+      patternsAndInsights: (onChange) => this.track(() => liveRanges.patternsAndInsights(onChange)),
       settings: (onChange) => this.track(() => liveRanges.settings(onChange)),
       history: (onChange, query = {}) => this.track(() => this.store.liveHistory(query, onChange)),
       currentFlow: (onChange) => this.track(() => this.store.liveCurrentFlow(onChange)),

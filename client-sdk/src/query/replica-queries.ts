@@ -1,4 +1,10 @@
-import type { DailyTotals, PrivacySettings, UserDoc } from '@mindful/shared';
+import type {
+  DailyTotals,
+  PersonalPatterns,
+  PrivacySettings,
+  UserDoc,
+  UserInsight,
+} from '@mindful/shared';
 import type { SessionRecord } from '../replica/replica-records';
 import { liveDerived } from './live-derived';
 import {
@@ -21,6 +27,14 @@ export interface ReplicaQueryContext {
   doc(): UserDoc;
   /** The client's configured offset, undefined for this machine's zone. */
   utcOffsetMinutes(): number | undefined;
+  /** Personal patterns and insights of the replica's sessions (the client's own computation). */
+  patternsAndInsights(): Promise<PatternsAndInsights>;
+}
+
+/** Personal patterns with the insights drawn from them. */
+export interface PatternsAndInsights {
+  patterns: PersonalPatterns;
+  insights: UserInsight[];
 }
 
 /** One-shot range queries over the replica (they work offline). */
@@ -53,6 +67,8 @@ export interface LiveRangeQueries {
     onChange: (cells: number[]) => void,
     timeZone?: string,
   ): Promise<() => Promise<void>>;
+  /** Patterns and insights, recomputed on every change of the sessions, reported when they differ. */
+  patternsAndInsights(onChange: (value: PatternsAndInsights) => void): Promise<() => Promise<void>>;
   /** The privacy settings now and after every change (from any replica); survives a wipe. */
   settings(onChange: (settings: PrivacySettings) => void): Promise<() => Promise<void>>;
 }
@@ -87,6 +103,7 @@ export function liveRangeQueries(ctx: ReplicaQueryContext): LiveRangeQueries {
     flowPeriods: (onChange, range) => derived(() => once.flowPeriods(range), onChange),
     dailyTotals: (onChange, range) => derived(() => once.dailyTotals(range), onChange),
     focusHeatmap: (onChange, timeZone) => derived(() => once.focusHeatmap(timeZone), onChange),
+    patternsAndInsights: (onChange) => derived(() => ctx.patternsAndInsights(), onChange),
     settings: (onChange) => Promise.resolve(liveSettings(ctx, onChange)),
   };
 }

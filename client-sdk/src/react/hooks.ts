@@ -53,14 +53,14 @@ export function useFocusHeatmap(timeZone?: string): LiveResult<number[]> {
 /** Personal patterns (peak hours, typical flow, …) from the replica's ended sessions. */
 export function usePatterns(): LiveResult<PersonalPatterns> {
   return useLive('patterns', (client, onChange) =>
-    client.live.patterns((patterns) => onChange(patterns)),
+    client.live.patternsAndInsights(({ patterns }) => onChange(patterns)),
   );
 }
 
 /** Insights, each with its evidence (`insight_data`) and confidence, from the replica. */
 export function useInsights(): LiveResult<UserInsight[]> {
   return useLive('insights', (client, onChange) =>
-    client.live.patterns((_patterns, insights) => onChange(insights)),
+    client.live.patternsAndInsights(({ insights }) => onChange(insights)),
   );
 }
 
