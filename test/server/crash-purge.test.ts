@@ -78,6 +78,16 @@ async function seed(store: CrashStore, ada: TestUser, bob: TestUser): Promise<vo
       [ada.id],
     );
     await q(
+      `INSERT INTO api_keys (user_id, name, prefix, key_hash) VALUES ($1, 'editor', 'waka_0000', $2)`,
+      [ada.id, `crash-${ada.id}`],
+    );
+    await q(
+      `INSERT INTO wakatime_heartbeats (user_id, fingerprint, time, type, category, entity_key)
+       VALUES ($1, $2, '2026-01-05T09:00:00Z', 'file', 'coding', 'k')`,
+      [ada.id, `crash-${ada.id}`],
+    );
+    await q(`INSERT INTO wakatime_imports (user_id) VALUES ($1)`, [ada.id]);
+    await q(
       `INSERT INTO coding_sessions (user_id, start_time, end_time, total_duration_ms)
        SELECT $1, ts, ts + interval '30 minutes', 1800000
        FROM (SELECT TIMESTAMPTZ '2025-01-01' + g * interval '1 hour' AS ts

@@ -6,7 +6,8 @@ import { startSyncServer } from './sync-helpers';
 import { referencingCounts, writeUserFootprint } from './user-footprint';
 
 /**
- * What `scope=data` keeps by design: the account and its sign-ins, the
+ * What `scope=data` keeps by design: the account, its sign-ins and API keys
+ * (credentials, not data: an editor keeps working), the
  * document's row (it carries the generation), team memberships and owned
  * teams, and the team administration they did (invitations sent, and the
  * quota they count against, which a purge must not reset).
@@ -14,6 +15,7 @@ import { referencingCounts, writeUserFootprint } from './user-footprint';
 const KEPT_BY_DATA_PURGE = new Set([
   'auth_accounts.user_id',
   'auth_sessions.user_id',
+  'api_keys.user_id',
   'crdt_documents.user_id',
   'team_members.user_id',
   'teams.owner_id',

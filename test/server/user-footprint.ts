@@ -5,6 +5,7 @@ import { UserDoc } from '@mindful/shared';
 import { userDataColumns } from '@mindful/server';
 import { authedFetch, type TestUser } from '../helpers/test-server';
 import { connectReplica, endedSessionWithFlow, synced, waitFor } from './sync-helpers';
+import { cliHeartbeat, sendBulk } from './wakatime-helpers';
 
 /** Anything that runs SQL: a pool, a client. */
 interface Queryable {
@@ -37,7 +38,8 @@ export async function referencingCounts(
  * sign-in (sign-up), a session and its flow state through a replica (so the
  * document and its log), a team they own with a teammate who accepted an
  * invitation, an invitation they sent (and the quota it counts against), a
- * named burnout alert and an insight (as their jobs store them).
+ * named burnout alert and an insight (as their jobs store them), an API key,
+ * a WakaTime heartbeat sent with it and a WakaTime import job.
  * `teammate` must be another signed-up user. Both are moved to the team tier.
  */
 export async function writeUserFootprint(
@@ -121,5 +123,11 @@ export async function writeUserFootprint(
      VALUES ($1, 'peak_hours', '{"hours":[9]}', 0.6, '2026-01-05', '2026-01-11')`,
     [user.id],
   );
+  const createdKey = await api(user, '/api/api-keys', { method: 'POST', body: { name: 'editor' } });
+  expect(createdKey.status).toBe(201);
+  const { key } = (await createdKey.json()) as { key: string };
+  const heartbeat = cliHeartbeat(Date.UTC(2026, 0, 5, 9) / 1000);
+  expect((await sendBulk(serverUrl, key, [heartbeat])).status).toBe(202);
+  expect((await api(user, '/api/wakatime/imports', { method: 'POST' })).status).toBe(201);
   return { sessionId: session.id, teamId };
 }
