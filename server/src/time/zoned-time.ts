@@ -1,3 +1,5 @@
+import { DayRangeError, intlZoneOffset, type ZoneOffsetAt } from '@mindful/shared';
+
 /**
  * Local wall-clock time without a date library. A "wall ms" is the member's
  * local date and time read as if it were UTC, so calendar arithmetic on it is
@@ -12,28 +14,21 @@ export class UnknownTimeZoneError extends Error {
   }
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+const zones = new Map<string, ZoneOffsetAt>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
+/** The shared core's offset function for `timeZone`, made once per zone. */
+function offsetsIn(timeZone: string): ZoneOffsetAt {
+  let offsetAt = zones.get(timeZone);
+  if (!offsetAt) {
     try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      throw new UnknownTimeZoneError(timeZone);
+      offsetAt = intlZoneOffset(timeZone);
+    } catch (error) {
+      if (error instanceof DayRangeError) throw new UnknownTimeZoneError(timeZone);
+      throw error;
     }
-    formatters.set(timeZone, format);
+    zones.set(timeZone, offsetAt);
   }
-  return format;
+  return offsetAt;
 }
 
 // Every real zone changes its offset on a quarter hour of UTC, so one offset
@@ -48,27 +43,10 @@ export function zoneOffsetMs(ms: number, timeZone: string): number {
   const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
   const known = offsets.get(key);
   if (known !== undefined) return known;
-  const offset = computeOffsetMs(ms, timeZone);
+  const offset = offsetsIn(timeZone)(ms);
   if (offsets.size >= MAX_REMEMBERED_OFFSETS) offsets.clear();
   offsets.set(key, offset);
   return offset;
-}
-
-function computeOffsetMs(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  const wall = Date.UTC(
-    parts.year,
-    parts.month - 1,
-    parts.day,
-    parts.hour,
-    parts.minute,
-    parts.second,
-  );
-  // formatToParts drops milliseconds: compare whole seconds.
-  return wall - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
 /** Wall-clock ms of instant `ms` in `timeZone`. */
