@@ -78,7 +78,8 @@ export async function migrateReplica(pg: PGlite): Promise<void> {
 
 const SESSION_COLUMNS = `id, start_time, end_time, total_duration_ms, active_duration_ms, files_modified,
   keystrokes, lines_added, lines_deleted, language_breakdown, project_path, environment_data,
-  flow_state_periods, interruption_count, error_rate, focus_score, device_id, updated_at`;
+  flow_state_periods, interruption_count, error_rate, focus_score, device_id, updated_at,
+  editor, machine, category, source`;
 
 const CURRENT_FLOW_SQL = `
   SELECT s.id AS session_id, f.start_time AS flow_since, f.intensity_score
@@ -143,7 +144,7 @@ class PgliteReplicaStore implements ReplicaStore {
   async upsertSession(s: SessionRecord): Promise<void> {
     await this.pg.query(
       `INSERT INTO sessions (${SESSION_COLUMNS})
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
        ON CONFLICT (id) DO UPDATE SET
          start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
          total_duration_ms = EXCLUDED.total_duration_ms, active_duration_ms = EXCLUDED.active_duration_ms,
@@ -152,7 +153,9 @@ class PgliteReplicaStore implements ReplicaStore {
          language_breakdown = EXCLUDED.language_breakdown, project_path = EXCLUDED.project_path,
          environment_data = EXCLUDED.environment_data, flow_state_periods = EXCLUDED.flow_state_periods,
          interruption_count = EXCLUDED.interruption_count, error_rate = EXCLUDED.error_rate,
-         focus_score = EXCLUDED.focus_score, device_id = EXCLUDED.device_id, updated_at = EXCLUDED.updated_at`,
+         focus_score = EXCLUDED.focus_score, device_id = EXCLUDED.device_id, updated_at = EXCLUDED.updated_at,
+         editor = EXCLUDED.editor, machine = EXCLUDED.machine, category = EXCLUDED.category,
+         source = EXCLUDED.source`,
       [
         s.id,
         s.start_time,
@@ -172,6 +175,10 @@ class PgliteReplicaStore implements ReplicaStore {
         s.focus_score,
         s.device_id,
         s.updated_at,
+        s.editor ?? null,
+        s.machine ?? null,
+        s.category ?? null,
+        s.source ?? null,
       ],
     );
   }

@@ -88,6 +88,18 @@ CREATE TABLE local_open_session (
 );
 `,
   },
+  {
+    // Sessions built from WakaTime heartbeats carry the editor, machine and category they were
+    // coded in, and where they came from; the dashboard's daily totals break time down by them.
+    version: 2,
+    sql: `
+ALTER TABLE sessions
+  ADD COLUMN editor TEXT,
+  ADD COLUMN machine TEXT,
+  ADD COLUMN category TEXT,
+  ADD COLUMN source TEXT;
+`,
+  },
 ];
 
 /** Tables emptied by a wipe: everything but the migration bookkeeping. */

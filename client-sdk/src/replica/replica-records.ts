@@ -3,6 +3,8 @@ import type { FlowStateEntry, SessionEntry } from '@mindful/shared';
 /**
  * A session as the replica answers it: the document entry, with the project path and environment
  * data that the privacy settings kept on this device filled back in (they never left it).
+ * Sessions built from WakaTime heartbeats also carry `editor`, `machine`, `category` and
+ * `source: 'wakatime'`; those fields are absent on the others (never null on a record).
  */
 export type SessionRecord = SessionEntry;
 

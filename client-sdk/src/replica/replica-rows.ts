@@ -113,7 +113,22 @@ export function toSessionRecord(row: Row): SessionRecord {
     focus_score: row.focus_score as number | null,
     device_id: row.device_id as string | null,
     updated_at: iso(row.updated_at)!,
+    // Only sessions built from WakaTime heartbeats have these; absent (as in the document entry)
+    // for the others, so a record still equals the entry it came from.
+    ...optionalText(row, 'editor'),
+    ...optionalText(row, 'machine'),
+    ...optionalText(row, 'category'),
+    ...(row.source === 'wakatime' ? { source: 'wakatime' as const } : {}),
   };
+}
+
+/** `{ [column]: value }` when the row holds text in `column`, else nothing. */
+function optionalText<K extends 'editor' | 'machine' | 'category'>(
+  row: Row,
+  column: K,
+): Partial<Record<K, string>> {
+  const value = row[column];
+  return typeof value === 'string' ? ({ [column]: value } as Record<K, string>) : {};
 }
 
 /** Maps a `flow_states` row to a record. */
