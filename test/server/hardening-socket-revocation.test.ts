@@ -63,9 +63,10 @@ describeEachStore('hardening: an open sync socket ends with its session', (store
     expect(rowCount).toBe(0);
   };
 
-  it('sign-out closes the socket with 4401', async () => {
+  /** Signs out through `server` while `holder` (the same or another instance) holds the user's socket. */
+  const signOutClosesSocketHeldBy = async (holder: RunningServer) => {
     const user = await signUp(server.url);
-    const socket = await openSocket(server, user);
+    const socket = await openSocket(holder, user);
     try {
       const out = await authedFetch(server.url, user.token, '/api/auth/sign-out', {
         method: 'POST',
@@ -77,7 +78,9 @@ describeEachStore('hardening: an open sync socket ends with its session', (store
     } finally {
       socket.replica.destroy();
     }
-  });
+  };
+
+  it('sign-out closes the socket with 4401', () => signOutClosesSocketHeldBy(server));
 
   it('revoking the session from another device closes it with 4401; the other device stays', async () => {
     const user = await signUp(server.url);
@@ -148,21 +151,7 @@ describeEachStore('hardening: an open sync socket ends with its session', (store
 
   // Instances share sessions through PostgreSQL only; embedded PGlite is one process.
   if (kind === 'postgres') {
-    it('a sign-out on one instance closes the socket held by another instance', async () => {
-      const other = await start();
-      const user = await signUp(server.url);
-      const socket = await openSocket(other, user);
-      try {
-        const out = await authedFetch(server.url, user.token, '/api/auth/sign-out', {
-          method: 'POST',
-          body: {},
-        });
-        expect(out.status).toBe(200);
-        expect((await socket.closed).code).toBe(4401);
-        await expectNoLateWrites(socket.doc);
-      } finally {
-        socket.replica.destroy();
-      }
-    });
+    it('a sign-out on one instance closes the socket held by another instance', async () =>
+      signOutClosesSocketHeldBy(await start()));
   }
 });
