@@ -55,20 +55,33 @@ async function attached(registry: DocumentRegistry): Promise<[LiveDocument, Reco
 }
 
 describe('the sync core on the in-memory log', () => {
-  it('logs a write before anyone hears of it, then broadcasts it to every peer', async () => {
-    const { memory, registry } = setup();
-    const [, peer] = await attached(registry);
-    const entry = sessionEntry();
-    // The in-memory log reads synchronously: each promise holds the log as it was at the call.
-    const loggedAtSend: Promise<number>[] = [];
-    const send = peer.send.bind(peer);
-    peer.send = (frame) => {
-      loggedAtSend.push(memory.load(docName, 1).then((read) => read.updates.length));
-      send(frame);
+  it('relays a write to the peers at once, and acknowledges it only once it is logged', async () => {
+    const memory = new MemoryDocumentLog();
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const gated: DocumentLog = {
+      ensureDocument: (n, u) => memory.ensureDocument(n, u),
+      currentGeneration: (n) => memory.currentGeneration(n),
+      load: (n, g, s) => memory.load(n, g, s),
+      compact: (n) => memory.compact(n),
+      append: async (n, u, g, update) => {
+        await gate;
+        return memory.append(n, u, g, update);
+      },
     };
-    await registry.write(userId, (doc) => doc.putSession(entry));
-    expect(await Promise.all(loggedAtSend)).toEqual([1]);
+    const { registry } = setup({ log: gated });
+    const [doc, peer] = await attached(registry);
+    const entry = sessionEntry();
+    let acknowledged = false;
+    const write = doc.write((d) => d.putSession(entry)).then(() => (acknowledged = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The peer (a replica of the same user) has it while the append is in flight.
     expect(peer.sessionIds()).toEqual([entry.id]);
+    expect(acknowledged).toBe(false);
+    expect((await memory.load(docName, 1)).updates).toHaveLength(0);
+    openGate();
+    await write;
+    expect((await memory.load(docName, 1)).updates).toHaveLength(1);
     await registry.close();
   });
 

@@ -64,22 +64,31 @@ export interface LiveDocumentHooks {
   closed(doc: LiveDocument): void;
 }
 
+/** A write already applied, waiting for its batch to be logged. */
 interface Operation {
-  origin: DocumentPeer | null;
-  /** Synchronous: changes the Y.Doc (any update it makes is captured and logged). */
-  apply(): void;
   /** After the batch is logged: answer the peer, resolve the caller. */
   done(): void;
   fail(error: unknown): void;
 }
 
+/** An update a write produced, with the peer it came from (null for the server's own). */
+interface Produced {
+  update: Uint8Array;
+  origin: unknown;
+}
+
 /**
  * One user document loaded in memory: the Y.Doc, its awareness, its peers and
  * its write queue. The queue is the single write path: socket updates and REST
- * writes are applied in order, the updates they produce are appended to the
- * log in one batch (group commit), and only then broadcast and acknowledged.
- * Sync step 2 answers are computed after the batch is logged too, so no
- * replica ever receives state the log does not hold.
+ * writes are applied in order as they arrive and relayed at once to the other
+ * peers (replicas of the same user); the updates they produce are appended to
+ * the log in batches, one append in flight per document (the appends of all
+ * documents share a group commit). A write is acknowledged (its promise
+ * resolves, REST answers, a sync step 2 answer is computed) only once its
+ * batch is logged. If logging fails the document closes (1011) and the
+ * replicas that hold an unlogged update send it again when they reconnect; if
+ * a purge moved the generation, the append is refused and every replica is
+ * told to wipe (4410).
  */
 export class LiveDocument {
   /** The CRDT state. Read it freely; change it only through {@link write} (the write queue). */
@@ -100,12 +109,15 @@ export class LiveDocument {
   private incomplete = false;
   /** See {@link lastLoggedId}. */
   private loggedUpTo = '0';
+  /** Writes applied, waiting for their batch to be logged (in order). */
   private queue: Operation[] = [];
+  /** Updates applied, not yet handed to the log. */
+  private unlogged: Produced[] = [];
+  /** Updates applied in this tick, not yet relayed (sent in one message per peer). */
+  private unrelayed: Produced[] = [];
   private draining = false;
   /** See {@link logBytes}. */
   private bytes = 0;
-  /** Bytes of replica updates accepted into the batch being applied, not yet logged. */
-  private reservedBytes = 0;
 
   constructor(
     readonly docName: string,
@@ -167,6 +179,7 @@ export class LiveDocument {
       this.holders === 0 &&
       this.background.size === 0 &&
       this.queue.length === 0 &&
+      this.unlogged.length === 0 &&
       !this.draining
     );
   }
@@ -240,14 +253,13 @@ export class LiveDocument {
     return true;
   }
 
-  /** Applies an update from a replica; resolves once it is logged and broadcast. */
+  /** Applies an update from a replica and relays it; resolves once it is logged. */
   applyRemoteUpdate(update: Uint8Array, origin: DocumentPeer): Promise<void> {
     return this.enqueue<void>(origin, () => {
       // Checked before applying: a Yjs update cannot be taken back once applied.
-      if (this.bytes + this.reservedBytes + update.byteLength > this.hooks.maxBytes) {
+      if (this.bytes + update.byteLength > this.hooks.maxBytes) {
         throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
       }
-      this.reservedBytes += update.byteLength;
       Y.applyUpdate(this.ydoc, update, origin);
     });
   }
@@ -256,7 +268,7 @@ export class LiveDocument {
   write<T>(mutate: (doc: UserDoc) => T): Promise<T> {
     return this.enqueue(null, () => {
       // A REST write is small and its size unknown beforehand: refused once the cap is reached.
-      if (this.bytes + this.reservedBytes >= this.hooks.maxBytes) {
+      if (this.bytes >= this.hooks.maxBytes) {
         throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
       }
       return mutate(this.userDoc);
@@ -331,6 +343,8 @@ export class LiveDocument {
     if (this.closed) return;
     this.closed = true;
     for (const op of this.queue.splice(0)) op.fail(new DocumentClosedError(this.docName));
+    this.unlogged = [];
+    this.unrelayed = [];
     for (const peer of [...this.peers]) peer.close(code, reason);
     this.peers.clear();
     this.awareness.off('update', this.onAwareness);
@@ -352,29 +366,60 @@ export class LiveDocument {
     this.lastActiveAt = Date.now();
   }
 
+  /**
+   * Applies `run` now (any update it makes, even one it throws after, is
+   * captured: memory must never be ahead of what is logged), relays what it
+   * produced, and resolves with its result once its batch is logged.
+   */
   private enqueue<T>(origin: DocumentPeer | null, run: () => T): Promise<T> {
     if (this.dead) return Promise.reject(new DocumentClosedError(this.docName));
     this.touch();
-    return new Promise<T>((resolve, reject) => {
-      let result: T;
-      this.queue.push({
-        origin,
-        apply: () => {
-          result = run();
-        },
-        done: () => resolve(result),
-        fail: reject,
-      });
-      void this.drain();
+    const produced: Produced[] = [];
+    const capture = (update: Uint8Array, by: unknown) => produced.push({ update, origin: by });
+    let result: T;
+    let failure: { error: unknown } | null = null;
+    this.ydoc.on('update', capture);
+    try {
+      result = run();
+    } catch (error) {
+      this.hooks.metrics.updatesRejected++;
+      failure = { error };
+    } finally {
+      this.ydoc.off('update', capture);
+    }
+    if (produced.length > 0) {
+      for (const p of produced) this.bytes += p.update.byteLength;
+      this.unlogged.push(...produced);
+      this.relaySoon(produced);
+    }
+    // A failed write's partial update (if any) is still logged; the caller hears the error now.
+    const logged = failure
+      ? Promise.reject(failure.error)
+      : new Promise<T>((resolve, reject) => {
+          this.queue.push({ done: () => resolve(result), fail: reject });
+        });
+    void this.drain();
+    return logged;
+  }
+
+  /** Relays updates applied in this tick together, once the tick's messages are handled. */
+  private relaySoon(produced: Produced[]): void {
+    const first = this.unrelayed.length === 0;
+    this.unrelayed.push(...produced);
+    if (!first) return;
+    queueMicrotask(() => {
+      const batch = this.unrelayed.splice(0);
+      if (!this.dead) this.broadcast(batch);
     });
   }
 
+  /** Appends what was applied, one batch at a time, and acknowledges each batch once logged. */
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = true;
     try {
-      while (this.queue.length > 0 && !this.dead) {
-        await this.runBatch(this.queue.splice(0));
+      while ((this.queue.length > 0 || this.unlogged.length > 0) && !this.dead) {
+        await this.logBatch(this.queue.splice(0), this.unlogged.splice(0));
       }
     } finally {
       this.draining = false;
@@ -382,62 +427,40 @@ export class LiveDocument {
     }
   }
 
-  private async runBatch(batch: Operation[]): Promise<void> {
-    const produced: { update: Uint8Array; origin: unknown }[] = [];
-    const capture = (update: Uint8Array, origin: unknown) => produced.push({ update, origin });
-    const applied: Operation[] = [];
-    this.ydoc.on('update', capture);
-    for (const op of batch) {
-      try {
-        op.apply();
-        applied.push(op);
-      } catch (error) {
-        this.hooks.metrics.updatesRejected++;
-        op.fail(error);
-      }
-    }
-    this.ydoc.off('update', capture);
-    this.reservedBytes = 0;
+  private async logBatch(batch: Operation[], produced: Produced[]): Promise<void> {
     if (produced.length > 0) {
       const merged =
         produced.length === 1 ? produced[0]!.update : Y.mergeUpdates(produced.map((p) => p.update));
-      this.bytes += merged.byteLength;
       try {
         const id = await this.hooks.log.append(this.docName, this.userId, this.generation, merged);
         // Entries from other instances may have advanced it meanwhile.
         this.loggedUpTo = maxId(this.loggedUpTo, id);
       } catch (error) {
-        for (const op of applied) op.fail(error);
+        for (const op of batch) op.fail(error);
         this.hooks.failed(this, error);
         return;
       }
       this.hooks.metrics.updatesPersisted += produced.length;
-      this.broadcast(produced, merged);
       this.hooks.persisted(this);
     }
-    for (const op of applied) op.done();
+    for (const op of batch) op.done();
   }
 
   /**
    * Sends what a batch changed to every peer but its author, as one message
    * per peer encoded once: peers that wrote none of the batch share one
-   * message of the whole of it (`merged`, when the caller has it already); a
-   * peer that wrote part of it gets the rest.
+   * message of the whole of it; a peer that wrote part of it gets the rest.
    */
-  private broadcast(
-    produced: { update: Uint8Array; origin: unknown }[],
-    merged?: Uint8Array,
-  ): void {
+  private broadcast(produced: Produced[]): void {
     if (produced.length === 0 || this.peers.size === 0) return;
     const origins = new Set(produced.map((p) => p.origin));
     let whole: Uint8Array | undefined;
     for (const peer of this.peers) {
       if (!origins.has(peer)) {
         whole ??= encodeSyncUpdate(
-          merged ??
-            (produced.length === 1
-              ? produced[0]!.update
-              : Y.mergeUpdates(produced.map((p) => p.update))),
+          produced.length === 1
+            ? produced[0]!.update
+            : Y.mergeUpdates(produced.map((p) => p.update)),
         );
         peer.send(whole);
         continue;
