@@ -39,7 +39,7 @@ export interface ProjectionOptions {
 export const QUARANTINE_AFTER_FAILURES = 3;
 
 const DEFAULTS: Required<ProjectionOptions> = {
-  reconcileDebounceMs: Number(process.env.HACK_DEBOUNCE ?? 300),
+  reconcileDebounceMs: 300,
   reconcileRetryMs: 5_000,
   maxConcurrentReconciles: 2,
 };
