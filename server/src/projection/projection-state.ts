@@ -24,6 +24,8 @@ export class ProjectionState {
    * content is not tried (nor counted, nor logged) again while loaded.
    */
   readonly refused = new Map<string, string>();
+  /** The settings (JSON) the last successful run projected onto the user row. */
+  projectedSettings: string | null = null;
   /** Runs in a row that failed for a reason other than the database being away. */
   failures = 0;
 

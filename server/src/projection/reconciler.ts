@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
-import type { FlowStateEntry, PrivacySettings } from '@mindful/shared';
+import type { FlowStateEntry, PrivacySettings, SessionEntry } from '@mindful/shared';
 import { inTransaction } from '../db/database';
 import type { FieldCipher } from '../crypto/cipher';
 import {
@@ -14,30 +14,19 @@ import type { LiveDocument } from '../sync/live-document';
 import type { SyncMetrics } from '../sync/sync-metrics';
 import type { RowsReconciledListener, SettingsProjectedListener } from './projection-events';
 import type { ProjectionState } from './projection-state';
+import { RowUpsert } from './row-upserts';
+import {
+  BatchRefusedError,
+  TableWriter,
+  type Tally,
+  type TableRun,
+  type WriteMode,
+} from './table-writer';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function upsertSql(table: string, columns: readonly string[], extraSet: string): string {
-  const values = columns.map((_, i) => {
-    const p = `$${i + 1}`;
-    return ['language_breakdown', 'flow_state_periods'].includes(columns[i]!) ? `${p}::jsonb` : p;
-  });
-  const sets = columns
-    .filter((c) => c !== 'id' && c !== 'user_id')
-    .map((c) => `${c} = EXCLUDED.${c}`)
-    .concat(extraSet ? [extraSet] : []);
-  // The WHERE keeps an id that belongs to another user's row from touching it:
-  // no row comes back, and the entry is counted as foreign.
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})
-    ON CONFLICT (id) DO UPDATE SET ${sets.join(', ')}
-    WHERE ${table}.user_id = EXCLUDED.user_id
-    RETURNING id`;
-}
-
-const UPSERT_SESSION = upsertSql('coding_sessions', SESSION_COLUMNS, 'updated_at = NOW()');
-const UPSERT_FLOW_STATE = upsertSql('flow_states', FLOW_STATE_COLUMNS, '');
-
-type Outcome = 'stored' | 'foreign' | 'unstorable';
+const SESSION_ROWS = new RowUpsert('coding_sessions', SESSION_COLUMNS, ['updated_at = NOW()']);
+const FLOW_STATE_ROWS = new RowUpsert('flow_states', FLOW_STATE_COLUMNS);
 
 const dateOf = (time: string | Date) => new Date(time).toISOString().slice(0, 10);
 
@@ -47,234 +36,219 @@ export interface ReconcileListeners {
   rows: ReadonlySet<RowsReconciledListener>;
 }
 
+/** What one run read from the document, before its transaction. */
+interface RunInput {
+  sessions: SessionEntry[];
+  flowStates: FlowStateEntry[];
+  settings: PrivacySettings;
+  settingsKey: string;
+  /** Ids (lower case) of every session entry, valid or not: their rows are not stale. */
+  sessionIds: Set<string>;
+  /** The same for flow states. */
+  flowIds: Set<string>;
+  /** Everything up to this log id is in what was read. */
+  coveredId: string;
+}
+
 /**
  * Turns a user document's sessions and flow states into `coding_sessions` and
  * `flow_states` rows: re-validated, owned by the document's authenticated
  * owner, privacy settings applied, sensitive columns sealed, upserted
  * idempotently in one transaction; entries removed from the document are
  * deleted. The document's settings go first to the "settings projected"
- * listeners (the mirror on the user row), the changed dates last to the "rows
- * reconciled" ones (team aggregates). Only entries that changed since the last
- * run are written.
+ * listeners (the mirror on the user row) when they changed, the changed dates
+ * last to the "rows reconciled" ones (team aggregates). Only entries that
+ * changed since the last run are written, all of a table in one statement;
+ * a run of one changed session is 8 round trips (see round-trips.test.ts).
  */
 export class Reconciler {
+  private readonly writer: TableWriter;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly cipher: FieldCipher,
     private readonly log: Logger,
     private readonly metrics: SyncMetrics,
     private readonly listeners: ReconcileListeners,
-  ) {}
+  ) {
+    this.writer = new TableWriter(cipher, log);
+  }
 
   async reconcile(doc: LiveDocument, state: ProjectionState): Promise<void> {
     if (doc.dead) return;
     this.metrics.reconcileRuns++;
+    const input = this.read(doc, state);
+    try {
+      await this.project(doc, state, input, 'batch');
+    } catch (error) {
+      if (!(error instanceof BatchRefusedError)) throw error;
+      await this.project(doc, state, input, 'row-by-row');
+    }
+  }
+
+  private read(doc: LiveDocument, state: ProjectionState): RunInput {
     const sessions = doc.userDoc.readSessions();
     const flowStates = doc.userDoc.readFlowStates();
     const settings = doc.userDoc.settings;
-    const settingsKey = JSON.stringify(settings);
     this.countRejected(doc, state, [...sessions.rejected, ...flowStates.rejected]);
-    const sessionKeys = [...doc.userDoc.sessions.keys()].filter((k) => UUID.test(k));
-    const flowKeys = [...doc.userDoc.flowStates.keys()].filter((k) => UUID.test(k));
-    // Read with the state above: everything up to this log id is in it.
-    const coveredId = doc.lastLoggedId;
+    const ids = (keys: Iterable<string>) =>
+      new Set([...keys].filter((k) => UUID.test(k)).map((k) => k.toLowerCase()));
+    return {
+      sessions: sessions.entries,
+      flowStates: flowStates.entries,
+      settings,
+      settingsKey: JSON.stringify(settings),
+      sessionIds: ids(doc.userDoc.sessions.keys()),
+      flowIds: ids(doc.userDoc.flowStates.keys()),
+      coveredId: doc.lastLoggedId,
+    };
+  }
 
-    const nextSessions = new Map(state.sessions);
-    const nextFlows = new Map(state.flowStates);
+  private async project(
+    doc: LiveDocument,
+    state: ProjectionState,
+    input: RunInput,
+    mode: WriteMode,
+  ): Promise<void> {
+    const tally: Tally = {
+      sessionsUpserted: 0,
+      sessionsDeleted: 0,
+      flowStatesUpserted: 0,
+      flowStatesDeleted: 0,
+      entriesRejectedForeign: 0,
+      entriesRejectedByStore: 0,
+    };
+    const sessionRun: TableRun = {
+      upsert: SESSION_ROWS,
+      stored: new Map(),
+      known: new Map(state.sessions),
+      refused: state.refused,
+    };
+    const flowRun: TableRun = {
+      upsert: FLOW_STATE_ROWS,
+      stored: new Map(),
+      known: new Map(state.flowStates),
+      refused: state.refused,
+    };
     const changedDates = new Set<string>();
+    const { userId } = doc;
     await inTransaction(this.pool, async (client) => {
+      // Records what this run covers and locks the document row against a purge meanwhile.
       const { rows: gen } = await client.query<{ generation: number }>(
-        'SELECT generation FROM crdt_documents WHERE doc_name = $1 FOR SHARE',
-        [doc.docName],
+        `UPDATE crdt_documents SET reconciled_update_id = GREATEST(reconciled_update_id, $2::bigint)
+         WHERE doc_name = $1 RETURNING generation`,
+        [doc.docName, input.coveredId],
       );
       if (gen[0]?.generation !== doc.generation) {
         throw new GenerationMovedError(doc.docName, doc.generation, gen[0]?.generation ?? null);
       }
       // Settings changed on any replica reach the user row, where jobs read them.
-      for (const listener of this.listeners.settings) await listener(client, doc.userId, settings);
+      if (state.projectedSettings !== input.settingsKey) {
+        for (const listener of this.listeners.settings) {
+          await listener(client, userId, input.settings);
+        }
+      }
       const { rows: existing } = await client.query<{
+        kind: 'session' | 'flow';
         id: string;
-        start_time: Date;
+        start_time: Date | null;
         reconciled_fingerprint: string | null;
       }>(
-        `SELECT id::text AS id, start_time, reconciled_fingerprint
-         FROM coding_sessions WHERE user_id = $1`,
-        [doc.userId],
+        `SELECT 'session' AS kind, id::text AS id, start_time, reconciled_fingerprint
+         FROM coding_sessions WHERE user_id = $1
+         UNION ALL
+         SELECT 'flow', id::text, NULL, reconciled_fingerprint FROM flow_states WHERE user_id = $1`,
+        [userId],
       );
-      const existingStart = new Map(existing.map((row) => [row.id, row.start_time]));
-      const storedPrints = new Map(existing.map((row) => [row.id, row.reconciled_fingerprint]));
-      const written: Fingerprinted = { ids: [], prints: [] };
+      const storedStart = new Map<string, Date>();
+      for (const row of existing) {
+        (row.kind === 'session' ? sessionRun : flowRun).stored.set(
+          row.id,
+          row.reconciled_fingerprint,
+        );
+        if (row.start_time) storedStart.set(row.id, row.start_time);
+      }
 
-      for (const entry of sessions.entries) {
-        const outcome = await this.writeIfChanged(client, {
-          sql: UPSERT_SESSION,
-          params: () => sessionRowParams(entry, doc.userId, settings, this.cipher),
-          id: entry.id,
-          key: this.cipher.fingerprint(`${settingsKey}|${JSON.stringify(entry)}`),
-          known: nextSessions,
-          stored: storedPrints,
-          written,
-          refused: state.refused,
-        });
-        if (outcome !== 'stored') continue;
-        this.metrics.sessionsUpserted++;
+      const sessions = this.writer.changed(
+        sessionRun,
+        input.sessions,
+        input.settingsKey,
+        tally,
+        (entry) => sessionRowParams(entry, userId, input.settings, this.cipher),
+      );
+      const sessionById = new Map(input.sessions.map((e) => [e.id, e]));
+      for (const id of await this.writer.write(client, sessionRun, sessions, mode, tally)) {
+        tally.sessionsUpserted++;
+        const entry = sessionById.get(id)!;
         changedDates.add(dateOf(entry.start_time));
-        const before = existingStart.get(entry.id);
+        const before = storedStart.get(id.toLowerCase());
         if (before) changedDates.add(dateOf(before));
       }
+
       if (!doc.loadIncomplete) {
-        const { rows: deleted } = await client.query<{ id: string; start_time: Date }>(
-          `DELETE FROM coding_sessions WHERE user_id = $1 AND NOT (id = ANY($2::uuid[]))
-           RETURNING id::text AS id, start_time`,
-          [doc.userId, sessionKeys],
-        );
-        for (const row of deleted) {
-          changedDates.add(dateOf(row.start_time));
-          nextSessions.delete(row.id);
-        }
-        this.metrics.sessionsDeleted += deleted.length;
+        await this.deleteStale(client, userId, input, { sessionRun, flowRun, tally, changedDates });
       }
 
-      await recordFingerprints(client, 'coding_sessions', doc.userId, written);
-      await this.reconcileFlowStates(client, doc, flowStates.entries, nextSessions, nextFlows, {
-        settingsKey,
-        flowKeys,
-        changedDates,
-        settings,
-        refused: state.refused,
-      });
-      if (changedDates.size > 0) await this.notify(client, doc.userId, [...changedDates].sort());
-      await client.query(
-        `UPDATE crdt_documents SET reconciled_update_id = GREATEST(reconciled_update_id, $2::bigint)
-         WHERE doc_name = $1`,
-        [doc.docName, coveredId],
-      );
-    });
-    replace(state.sessions, nextSessions);
-    replace(state.flowStates, nextFlows);
-  }
-
-  private async reconcileFlowStates(
-    client: pg.PoolClient,
-    doc: LiveDocument,
-    entries: FlowStateEntry[],
-    ownedSessions: Map<string, string>,
-    nextFlows: Map<string, string>,
-    run: {
-      settingsKey: string;
-      flowKeys: string[];
-      changedDates: Set<string>;
-      settings: PrivacySettings;
-      refused: Map<string, string>;
-    },
-  ): Promise<void> {
-    const { rows: existing } = await client.query<{
-      id: string;
-      reconciled_fingerprint: string | null;
-    }>('SELECT id::text AS id, reconciled_fingerprint FROM flow_states WHERE user_id = $1', [
-      doc.userId,
-    ]);
-    const storedPrints = new Map(existing.map((row) => [row.id, row.reconciled_fingerprint]));
-    const written: Fingerprinted = { ids: [], prints: [] };
-    for (const entry of entries) {
       // A flow state may only hang off a session this user owns and that is stored.
-      if (!ownedSessions.has(entry.session_id)) {
-        if (!nextFlows.has(entry.id)) this.metrics.entriesRejectedForeign++;
-        nextFlows.delete(entry.id);
-        continue;
-      }
-      const outcome = await this.writeIfChanged(client, {
-        sql: UPSERT_FLOW_STATE,
-        params: () => flowStateRowParams(entry, doc.userId, run.settings, this.cipher),
-        id: entry.id,
-        key: this.cipher.fingerprint(`${run.settingsKey}|${JSON.stringify(entry)}`),
-        known: nextFlows,
-        stored: storedPrints,
-        written,
-        refused: run.refused,
+      const owned = input.flowStates.filter((entry) => {
+        if (sessionRun.known.has(entry.session_id)) return true;
+        if (!flowRun.known.has(entry.id)) tally.entriesRejectedForeign++;
+        flowRun.known.delete(entry.id);
+        return false;
       });
-      if (outcome !== 'stored') continue;
-      this.metrics.flowStatesUpserted++;
-      if (entry.start_time) run.changedDates.add(dateOf(entry.start_time));
-    }
-    await recordFingerprints(client, 'flow_states', doc.userId, written);
-    if (!doc.loadIncomplete) {
-      const { rows: deleted } = await client.query<{ id: string }>(
-        `DELETE FROM flow_states WHERE user_id = $1 AND NOT (id = ANY($2::uuid[])) RETURNING id::text AS id`,
-        [doc.userId, run.flowKeys],
+      const flows = this.writer.changed(flowRun, owned, input.settingsKey, tally, (entry) =>
+        flowStateRowParams(entry, userId, input.settings, this.cipher),
       );
-      for (const row of deleted) nextFlows.delete(row.id);
-      this.metrics.flowStatesDeleted += deleted.length;
-    }
+      const flowById = new Map(owned.map((e) => [e.id, e]));
+      for (const id of await this.writer.write(client, flowRun, flows, mode, tally)) {
+        tally.flowStatesUpserted++;
+        const entry = flowById.get(id)!;
+        if (entry.start_time) changedDates.add(dateOf(entry.start_time));
+      }
+      if (changedDates.size > 0) await this.notify(client, userId, [...changedDates].sort());
+    });
+    replace(state.sessions, sessionRun.known);
+    replace(state.flowStates, flowRun.known);
+    state.projectedSettings = input.settingsKey;
+    for (const [name, n] of Object.entries(tally)) this.metrics[name as keyof Tally] += n;
   }
 
   /**
-   * Upserts one entry unless its row already reflects it: `key` (the entry's
-   * fingerprint) equals what this load wrote, or what the row records from an
-   * earlier load. Keeps `known` and `written` up to date either way.
+   * Deletes the rows whose entries left the document (seen at the start of
+   * the run), both tables in one statement; only when there are some.
    */
-  private async writeIfChanged(
+  private async deleteStale(
     client: pg.PoolClient,
-    row: {
-      sql: string;
-      params: () => unknown[];
+    userId: string,
+    input: RunInput,
+    run: { sessionRun: TableRun; flowRun: TableRun; tally: Tally; changedDates: Set<string> },
+  ): Promise<void> {
+    const stale = (table: TableRun, ids: Set<string>) =>
+      [...table.stored.keys()].filter((id) => !ids.has(id));
+    const sessions = stale(run.sessionRun, input.sessionIds);
+    const flows = stale(run.flowRun, input.flowIds);
+    if (sessions.length === 0 && flows.length === 0) return;
+    const { rows: deleted } = await client.query<{
+      kind: 'session' | 'flow';
       id: string;
-      key: string;
-      known: Map<string, string>;
-      stored: Map<string, string | null>;
-      written: Fingerprinted;
-      /** Entries the store refused, with the refused fingerprint: quarantined while unchanged. */
-      refused: Map<string, string>;
-    },
-  ): Promise<Outcome | 'unchanged'> {
-    const { id, key, known, stored, written, refused } = row;
-    if (stored.has(id) && (known.get(id) ?? stored.get(id)) === key) {
-      known.set(id, key);
-      return 'unchanged';
-    }
-    // Refused before with this very content: it would be refused again.
-    if (refused.get(id) === key) {
-      known.delete(id);
-      return 'unstorable';
-    }
-    const outcome = await this.upsert(client, row.sql, row.params, id);
-    if (outcome === 'unstorable') refused.set(id, key);
-    else refused.delete(id);
-    if (outcome !== 'stored') {
-      known.delete(id);
-      return outcome;
-    }
-    known.set(id, key);
-    written.ids.push(id);
-    written.prints.push(key);
-    return outcome;
-  }
-
-  /** One row under a savepoint: a row the store refuses must not sink the others. */
-  private async upsert(
-    client: pg.PoolClient,
-    sql: string,
-    params: () => unknown[],
-    id: string,
-  ): Promise<Outcome> {
-    await client.query('SAVEPOINT reconcile_row');
-    try {
-      const { rowCount } = await client.query(sql, params());
-      await client.query('RELEASE SAVEPOINT reconcile_row');
-      if (rowCount === 0) {
-        this.metrics.entriesRejectedForeign++;
-        return 'foreign';
+      start_time: Date | null;
+    }>(
+      `WITH s AS (DELETE FROM coding_sessions WHERE user_id = $1 AND id = ANY($2::uuid[])
+                  RETURNING id, start_time),
+            f AS (DELETE FROM flow_states WHERE user_id = $1 AND id = ANY($3::uuid[]) RETURNING id)
+       SELECT 'session' AS kind, id::text AS id, start_time FROM s
+       UNION ALL SELECT 'flow', id::text, NULL FROM f`,
+      [userId, sessions, flows],
+    );
+    for (const row of deleted) {
+      const table = row.kind === 'session' ? run.sessionRun : run.flowRun;
+      forgetId(table.known, row.id);
+      if (row.kind === 'session') {
+        run.tally.sessionsDeleted++;
+        run.changedDates.add(dateOf(row.start_time!));
+      } else {
+        run.tally.flowStatesDeleted++;
       }
-      return 'stored';
-    } catch (error) {
-      await client.query('ROLLBACK TO SAVEPOINT reconcile_row');
-      this.metrics.entriesRejectedByStore++;
-      // The message of a store error can quote the value: log its kind only.
-      this.log.warn(
-        { key: id, err: { name: (error as Error).name, code: (error as { code?: string }).code } },
-        'entry refused by the store; quarantined until it changes',
-      );
-      return 'unstorable';
     }
   }
 
@@ -317,26 +291,10 @@ export class Reconciler {
   }
 }
 
-/** Rows written in this run, with the fingerprint of what was written. */
-interface Fingerprinted {
-  ids: string[];
-  prints: string[];
-}
-
-/** Stores what each written row now reflects, in one statement. */
-async function recordFingerprints(
-  client: pg.PoolClient,
-  table: 'coding_sessions' | 'flow_states',
-  userId: string,
-  written: Fingerprinted,
-): Promise<void> {
-  if (written.ids.length === 0) return;
-  await client.query(
-    `UPDATE ${table} t SET reconciled_fingerprint = v.print
-     FROM unnest($2::uuid[], $3::text[]) AS v(id, print)
-     WHERE t.id = v.id AND t.user_id = $1`,
-    [userId, written.ids, written.prints],
-  );
+/** Forgets a row id (lower case, from the store) whichever case the entry used. */
+function forgetId(known: Map<string, string>, id: string): void {
+  if (known.delete(id)) return;
+  for (const key of known.keys()) if (key.toLowerCase() === id) known.delete(key);
 }
 
 function replace<K, V>(target: Map<K, V>, source: Map<K, V>): void {
