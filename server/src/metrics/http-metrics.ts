@@ -23,7 +23,7 @@ export function observeRequests(
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const path = loggablePath(req.originalUrl);
-      const route = routes.template(req.method, path) ?? UNMATCHED_ROUTE;
+      const route = routes.templateOf(req, path) ?? UNMATCHED_ROUTE;
       metrics.httpDuration.observe(
         { method: req.method, route, status: String(res.statusCode) },
         seconds,

@@ -50,28 +50,62 @@ function join(prefix: string, path: string): string {
   return `${prefix}${path}`;
 }
 
+interface Matcher {
+  /** Mount order: the first route mounted wins, as in Express. */
+  order: number;
+  path: string;
+  test: (path: string) => boolean;
+}
+
 /**
  * The mounted routes as matchers, built from the app on first use (every
- * route is mounted by then): which template, if any, serves a request.
+ * route is mounted by then), grouped by method: which template, if any,
+ * serves a request. A request's answer is kept for the request (the
+ * unknown-route guard and the metrics both ask).
  */
 export class RouteTable {
-  private matchers: { method: string; path: string; test: (path: string) => boolean }[] | undefined;
+  private byMethod: Map<string, Matcher[]> | undefined;
+  private readonly answered = new WeakMap<object, { key: string; template: string | null }>();
 
   constructor(private readonly app: Express) {}
 
   /** The Express path template serving `method path`, or null when none does. */
   template(method: string, path: string): string | null {
-    this.matchers ??= mountedRoutes(this.app).map((r) => {
-      const m = match(r.path, { decode: false, end: true });
-      return { method: r.method, path: r.path, test: (p: string) => m(p) !== false };
-    });
+    this.byMethod ??= this.build();
     const wanted = method === 'HEAD' ? 'get' : method.toLowerCase();
     const trimmed = path.length > 1 ? path.replace(/\/$/, '') : path;
     // OPTIONS is the CORS preflight, answered by the cors middleware for known paths.
-    const found = this.matchers.find(
-      (r) => (r.method === 'all' || r.method === wanted || wanted === 'options') && r.test(trimmed),
-    );
+    const groups =
+      wanted === 'options'
+        ? [...this.byMethod.values()]
+        : [this.byMethod.get(wanted), this.byMethod.get('all')];
+    let found: Matcher | undefined;
+    for (const group of groups) {
+      const first = group?.find((r) => r.test(trimmed));
+      if (first && (!found || first.order < found.order)) found = first;
+    }
     return found?.path ?? null;
+  }
+
+  /** {@link template} for `req` (by its method and `path`), computed once per request. */
+  templateOf(req: object & { method: string }, path: string): string | null {
+    const key = `${req.method} ${path}`;
+    const kept = this.answered.get(req);
+    if (kept?.key === key) return kept.template;
+    const template = this.template(req.method, path);
+    this.answered.set(req, { key, template });
+    return template;
+  }
+
+  private build(): Map<string, Matcher[]> {
+    const byMethod = new Map<string, Matcher[]>();
+    mountedRoutes(this.app).forEach((r, order) => {
+      const m = match(r.path, { decode: false, end: true });
+      const group = byMethod.get(r.method) ?? [];
+      group.push({ order, path: r.path, test: (p: string) => m(p) !== false });
+      byMethod.set(r.method, group);
+    });
+    return byMethod;
   }
 }
 
@@ -86,7 +120,7 @@ export function unknownApiRoutes(routes: RouteTable): RequestHandler {
       next();
       return;
     }
-    if (routes.template(req.method, req.path) !== null) {
+    if (routes.templateOf(req, req.path) !== null) {
       next();
       return;
     }
