@@ -55,6 +55,13 @@ export interface TableRun {
  * them, in one statement or row by row.
  */
 export class TableWriter {
+  /**
+   * Fingerprints by entry: entries read from a document are the same frozen
+   * objects while unchanged (see `parseHeld`), so each is fingerprinted once
+   * per settings.
+   */
+  private readonly prints = new WeakMap<object, { settingsKey: string; key: string }>();
+
   constructor(
     private readonly cipher: FieldCipher,
     private readonly log: Logger,
@@ -76,7 +83,7 @@ export class TableWriter {
     const changed: Changed[] = [];
     for (const entry of entries) {
       const { id } = entry;
-      const key = this.cipher.fingerprint(`${settingsKey}|${JSON.stringify(entry)}`);
+      const key = this.fingerprint(entry, settingsKey);
       const lower = id.toLowerCase();
       if (table.stored.has(lower) && (table.known.get(id) ?? table.stored.get(lower)) === key) {
         table.known.set(id, key);
@@ -94,6 +101,14 @@ export class TableWriter {
     }
     return changed;
   }
+  private fingerprint(entry: object, settingsKey: string): string {
+    const kept = this.prints.get(entry);
+    if (kept?.settingsKey === settingsKey) return kept.key;
+    const key = this.cipher.fingerprint(`${settingsKey}|${JSON.stringify(entry)}`);
+    this.prints.set(entry, { settingsKey, key });
+    return key;
+  }
+
   /**
    * Writes the changed entries: in one statement per table (`batch`; a
    * refusal by the store aborts the run, which is then repeated row by row),

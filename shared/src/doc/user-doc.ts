@@ -1,5 +1,6 @@
 import type * as Y from 'yjs';
 import type { z } from 'zod';
+import { parseHeld } from './held-values';
 import {
   flowStateEntrySchema,
   sessionEntrySchema,
@@ -160,7 +161,7 @@ function parseEntry<T extends { id: string }>(
   key: string,
   value: unknown,
 ): T | undefined {
-  const result = schema.safeParse(value);
+  const result = parseHeld(schema, value);
   return result.success && result.data.id === key ? result.data : undefined;
 }
 
@@ -171,7 +172,7 @@ function readMap<T extends { id: string }>(
   const entries: T[] = [];
   const rejected: ReadResult<T>['rejected'] = [];
   for (const [key, value] of map.entries()) {
-    const result = schema.safeParse(value);
+    const result = parseHeld(schema, value);
     if (!result.success) {
       rejected.push({ key, problems: problemsOf(result.error) });
     } else if (result.data.id !== key) {
