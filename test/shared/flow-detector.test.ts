@@ -17,7 +17,7 @@ import { inputBodyArb, inputStreamArb, steadyInput, T0 } from './flow-arbitrarie
 
 /**
  * Dwell times long enough to see the mechanism (the default model's tuned defaults enter on the
- * first high score, see DEFAULT_DETECTOR_CONFIG).
+ * first high score once there is enough evidence, see DEFAULT_DETECTOR_CONFIG).
  */
 const DWELL = {
   enterThreshold: 0.7,

@@ -33,14 +33,21 @@ export interface FlowDetectorConfig {
   readonly utcOffsetMinutes: number;
 }
 
-/** Default {@link FlowDetectorConfig.minEvidenceMs}. */
+/**
+ * Default {@link FlowDetectorConfig.minEvidenceMs}: never on the first update (its length is
+ * unknown), and time rather than a count of updates, so a REST caller sending every few seconds
+ * waits as long as the extension (one update every 30–60 s). After 30 s the smoothed rates are
+ * close enough to steady that what remains of their settling moves the default model's score
+ * less than the enter/exit band (shared/model/README.md, "Entry evidence").
+ */
 export const MIN_EVIDENCE_MS = 30_000;
 
 /**
  * Defaults. The enter and exit thresholds and dwell times are the default model's, chosen by
  * `npm run train:flow` on a tuning split (the best worst-family F1 with at most 3 spurious state
- * changes per hour; see shared/model/flow-model.json). Idle after 5 minutes without an update
- * (the same threshold as the session summary).
+ * changes per hour and the enter/leave latency limits; see shared/model/flow-model.json), with
+ * the entry-evidence rule in place. Idle after 5 minutes without an update (the same threshold
+ * as the session summary).
  */
 export const DEFAULT_DETECTOR_CONFIG: FlowDetectorConfig = {
   ...DEFAULT_FLOW_HYSTERESIS,
