@@ -97,7 +97,14 @@ export {
   RHYTHM_FEATURES,
 } from './flow/rhythm-features';
 export type { RhythmFeatures, RhythmState, RhythmEma, RhythmStep } from './flow/rhythm-features';
-export { SESSION_RHYTHM, personalMedianMs, rhythmPrior } from './flow/session-rhythm';
+export {
+  SESSION_RHYTHM,
+  paceSettled,
+  personalMedianMs,
+  priorWeightLeft,
+  rhythmPrior,
+} from './flow/session-rhythm';
+export { enoughEvidenceToEnter, type EntryEvidence } from './flow/entry-evidence';
 export { createOnnxFlowModel, shippedFlowModelBytes, decodeBase64 } from './flow/onnx-model';
 export type { OnnxFlowModel, OnnxRuntimeOptions } from './flow/onnx-model';
 
@@ -114,7 +121,11 @@ export { computeBaseline, BASELINE_MINIMUMS } from './flow/compute-baseline';
 export { FlowDetector } from './flow/flow-detector';
 export type { FlowDetectorOptions } from './flow/flow-detector';
 export { updateWithAsyncModel } from './flow/async-update';
-export { DEFAULT_DETECTOR_CONFIG, resolveDetectorConfig } from './flow/detector-config';
+export {
+  DEFAULT_DETECTOR_CONFIG,
+  MIN_EVIDENCE_MS,
+  resolveDetectorConfig,
+} from './flow/detector-config';
 export type { FlowDetectorConfig } from './flow/detector-config';
 export { flowDetectorSnapshotSchema, parseDetectorSnapshot } from './flow/detector-snapshot';
 export type { FlowDetectorSnapshot } from './flow/detector-snapshot';

@@ -1,5 +1,6 @@
 import { computeBaseline } from '../../src/flow/compute-baseline';
-import type { FlowDetectorConfig } from '../../src/flow/detector-config';
+import { DEFAULT_DETECTOR_CONFIG, type FlowDetectorConfig } from '../../src/flow/detector-config';
+import { enoughEvidenceToEnter, type EntryEvidence } from '../../src/flow/entry-evidence';
 import type { FlowFeatures } from '../../src/flow/features';
 import { FlowDetector } from '../../src/flow/flow-detector';
 import type { FlowModel } from '../../src/flow/flow-model';
@@ -10,6 +11,8 @@ import type { Subject } from './family-sessions';
 export interface FeatureRow {
   readonly features: FlowFeatures;
   readonly label: boolean;
+  /** What flow could begin on at this update (it does not depend on the model either). */
+  readonly evidence: EntryEvidence;
 }
 
 /** The baseline a subject gets from their history sessions, or none (a new user). */
@@ -26,7 +29,11 @@ export function extractRows(subjects: readonly Subject[], withHistory: boolean):
     for (const session of s.sessions) {
       const d = new FlowDetector({ baseline });
       for (const u of session.updates) {
-        rows.push({ features: d.featuresFor(u.input), label: u.inFlow });
+        rows.push({
+          features: d.featuresFor(u.input),
+          label: u.inFlow,
+          evidence: d.entryEvidenceFor(u.input),
+        });
         d.updateWithScore(u.input, 0);
       }
     }
@@ -49,6 +56,20 @@ export interface Metrics {
   enteredWithin2Min: number;
   /** Share of flow→non-flow transitions (while in flow) left within 2 min. */
   leftWithin2Min: number;
+  /** Share of flow→non-flow transitions (while in flow, block ≥ 5 min) left within 5 min. */
+  leftWithin5Min: number;
+}
+
+/** Whether the prediction is out of flow at some update of [from, to] within `ms` of `from`. */
+function leftWithin(
+  times: readonly number[],
+  pred: readonly boolean[],
+  from: number,
+  to: number,
+  ms: number,
+): boolean {
+  for (let k = from; k <= to && times[k] - times[from] <= ms; k++) if (!pred[k]) return true;
+  return false;
 }
 
 /** Counts accumulated over sessions. */
@@ -64,6 +85,8 @@ class Tally {
   entered = 0;
   exits = 0;
   left = 0;
+  longExits = 0;
+  leftLong = 0;
 
   add(times: readonly number[], labels: readonly boolean[], pred: readonly boolean[]): void {
     for (let i = 0; i < labels.length; i++) {
@@ -103,12 +126,11 @@ class Tally {
       }
       if (!labels[i] && i > 0 && pred[i - 1] && blockMs >= 2 * 60_000) {
         this.exits++;
-        for (let k = i; k <= end && times[k] - times[i] <= 120_000; k++) {
-          if (!pred[k]) {
-            this.left++;
-            break;
-          }
-        }
+        if (leftWithin(times, pred, i, end, 120_000)) this.left++;
+      }
+      if (!labels[i] && i > 0 && pred[i - 1] && blockMs >= 5 * 60_000) {
+        this.longExits++;
+        if (leftWithin(times, pred, i, end, 5 * 60_000)) this.leftLong++;
       }
     }
   }
@@ -126,6 +148,7 @@ class Tally {
       spuriousFlipsPerHour: this.spurious / h,
       enteredWithin2Min: this.blocks > 0 ? this.entered / this.blocks : 1,
       leftWithin2Min: this.exits > 0 ? this.left / this.exits : 1,
+      leftWithin5Min: this.longExits > 0 ? this.leftLong / this.longExits : 1,
     };
   }
 }
@@ -157,19 +180,22 @@ export function evaluateDetector(
 }
 
 /**
- * The detector's hysteresis (enter at >= enterThreshold held enterDwellMs, leave below
- * exitThreshold held exitDwellMs, everything reset after an idle gap) replayed on precomputed
- * scores, for searching settings quickly. The same rules as `FlowDetector`'s `step`; the reported
- * metrics always come from the real detector ({@link evaluateDetector}).
+ * The detector's hysteresis (enter at >= enterThreshold held enterDwellMs, and only on an update
+ * with enough evidence; leave below exitThreshold held exitDwellMs; everything reset after an
+ * idle gap) replayed on precomputed scores, for searching settings quickly. The same rules as
+ * `FlowDetector`'s `step`; the reported metrics always come from the real detector
+ * ({@link evaluateDetector}).
  */
 function replayHysteresis(
   times: readonly number[],
   scores: ArrayLike<number>,
+  evidence: readonly EntryEvidence[],
   offset: number,
   c: Partial<FlowDetectorConfig> &
     Pick<FlowDetectorConfig, 'enterThreshold' | 'exitThreshold' | 'enterDwellMs' | 'exitDwellMs'>,
 ): boolean[] {
-  const idleGapMs = c.idleGapMs ?? 5 * 60_000;
+  const idleGapMs = c.idleGapMs ?? DEFAULT_DETECTOR_CONFIG.idleGapMs;
+  const minEvidenceMs = c.minEvidenceMs ?? DEFAULT_DETECTOR_CONFIG.minEvidenceMs;
   const out: boolean[] = [];
   let inFlow = false;
   let enterSince: number | null = null;
@@ -186,7 +212,8 @@ function replayHysteresis(
       if (score < c.enterThreshold) enterSince = null;
       else {
         enterSince ??= t;
-        if (t - enterSince >= c.enterDwellMs) {
+        const mayEnter = enoughEvidenceToEnter(evidence[offset + i], minEvidenceMs);
+        if (mayEnter && t - enterSince >= c.enterDwellMs) {
           inFlow = true;
           enterSince = null;
         }
@@ -205,11 +232,13 @@ function replayHysteresis(
 }
 
 /**
- * Like {@link evaluateDetector} on precomputed per-update scores (in subject/session/update
- * order), with the hysteresis replayed, so settings can be searched without rescoring.
+ * Like {@link evaluateDetector} on precomputed per-update scores and entry evidence (in
+ * subject/session/update order, as {@link extractRows} gives them), with the hysteresis
+ * replayed, so settings can be searched without rescoring.
  */
 export function evaluateScoresThroughDetector(
   scores: ArrayLike<number>,
+  evidence: readonly EntryEvidence[],
   subjects: readonly Subject[],
   config: Pick<
     FlowDetectorConfig,
@@ -224,7 +253,7 @@ export function evaluateScoresThroughDetector(
       tally.add(
         times,
         session.updates.map((u) => u.inFlow),
-        replayHysteresis(times, scores, offset, config),
+        replayHysteresis(times, scores, evidence, offset, config),
       );
       offset += times.length;
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toFlowInputIssues } from '../schemas/flow-input';
-import type { FlowDetectorConfig } from './detector-config';
+import { MIN_EVIDENCE_MS, type FlowDetectorConfig } from './detector-config';
 import { FlowInputError } from './errors';
 import type { FlowPeriod } from './flow-period';
 import type { PersonalBaseline } from './personal-baseline';
@@ -70,6 +70,8 @@ export const flowDetectorSnapshotSchema = z.object({
     exitThreshold: finite,
     enterDwellMs: finite,
     exitDwellMs: finite,
+    // Snapshots taken before the entry-evidence rule existed restore with today's default.
+    minEvidenceMs: finite.default(MIN_EVIDENCE_MS),
     idleGapMs: finite,
     bufferCapacity: z.number().int().min(5).max(100_000),
     activityWindowMs: finite,

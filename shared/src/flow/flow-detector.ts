@@ -17,6 +17,8 @@ import { generateRecommendations } from './recommendations';
 import { intervalStats } from './rhythm';
 import { advanceRhythm, emptyRhythmState, rhythmStep, type RhythmStep } from './rhythm-features';
 import { RingBuffer } from './ring-buffer';
+import { paceSettled, rhythmPrior } from './session-rhythm';
+import { enoughEvidenceToEnter, type EntryEvidence } from './entry-evidence';
 
 /** Options of a {@link FlowDetector}. */
 export interface FlowDetectorOptions {
@@ -42,6 +44,7 @@ interface Prepared {
   readonly step: RhythmStep;
   readonly activity: ActivityEntry[];
   readonly idle: boolean;
+  readonly evidence: EntryEvidence;
 }
 
 /** Confidence reaches full data sufficiency at this many buffered intervals. */
@@ -162,7 +165,29 @@ export class FlowDetector {
       rhythmFeatures: step.features,
       ...(this.baseline ? { baseline: this.baseline } : {}),
     });
-    return { features, step, activity, idle };
+    return { features, step, activity, idle, evidence: this.evidence(t, idle, input) };
+  }
+
+  /**
+   * What flow could begin on with `input` ({@link enoughEvidenceToEnter}), without changing
+   * state: how long the stretch it belongs to has been observed, and whether its typing is judged
+   * against the session's own settled pace.
+   *
+   * @throws OutOfOrderInputError when `input.timestamp` is before the previous input's.
+   */
+  entryEvidenceFor(input: FlowInput): EntryEvidence {
+    const t = input.timestamp;
+    this.checkOrder(t);
+    return this.evidence(t, this.isIdleGap(t), input);
+  }
+
+  private evidence(t: number, idle: boolean, input: FlowInput): EntryEvidence {
+    const since = idle ? t : (this.s.activeSince ?? t);
+    return {
+      observedMs: t - since,
+      keystrokes: input.keystrokeIntervals.length,
+      paceSettled: paceSettled(this.s.rhythm.histTotal, rhythmPrior(this.baseline)),
+    };
   }
 
   /**
@@ -187,7 +212,8 @@ export class FlowDetector {
     this.s.activity = activity;
     this.buffer.pushAll(input.keystrokeIntervals);
     this.s.activeSince ??= t;
-    this.step(t, score, input.contextSwitches);
+    const mayEnter = enoughEvidenceToEnter(prepared.evidence, this.config.minEvidenceMs);
+    this.step(t, score, input.contextSwitches, mayEnter);
     this.s.lastTimestamp = t;
     this.s.lastScore = score;
     return {
@@ -274,8 +300,12 @@ export class FlowDetector {
     this.buffer.clear();
   }
 
-  /** Hysteresis with dwell times (see {@link FlowDetectorConfig}). */
-  private step(t: number, score: number, switches: number): void {
+  /**
+   * Hysteresis with dwell times (see {@link FlowDetectorConfig}). A pending entry may start and
+   * its dwell may run before there is enough evidence (`mayEnter`), but flow begins only on an
+   * update with enough; the period then starts where the pending entry did.
+   */
+  private step(t: number, score: number, switches: number, mayEnter: boolean): void {
     const c = this.config;
     const s = this.s;
     if (!s.inFlow) {
@@ -289,7 +319,7 @@ export class FlowDetector {
         s.current = emptyAcc();
       }
       addTo(s.current!, score, switches);
-      if (t - s.enterPendingSince >= c.enterDwellMs) {
+      if (mayEnter && t - s.enterPendingSince >= c.enterDwellMs) {
         s.inFlow = true;
         s.flowStart = s.enterPendingSince;
         s.enterPendingSince = null;

@@ -4,9 +4,12 @@ import type { PersonalBaseline } from './personal-baseline';
  * The person's own typing pace, learned online within a session: a histogram of log keystroke
  * intervals, so the median and spread are robust to the 1–3 s thinking pauses that dominate the
  * mean and CoV of real typing (Dhakal et al., CHI 2018). A prior (the person's history when there
- * is some, else the population) is blended in as pseudo-counts, so the first minute of a new
- * user's session is judged against a sensible pace and the session's own typing takes over after
- * a few hundred keystrokes.
+ * is some, else the population) stands in as pseudo-keystrokes, so the first minute of a new
+ * user's session is judged against a sensible pace. Each keystroke of the session replaces one
+ * of them: once the session has typed as many intervals as the prior weighs, the pace is the
+ * session's own and the prior is gone (see {@link personalMedianMs}). So the pace settles after
+ * a known amount of typing — on steady typing it then stops moving — instead of drifting for as
+ * long as a diluted prior keeps a share.
  */
 export const SESSION_RHYTHM = {
   /** Smallest interval binned, ms; shorter ones fall into the first bin. */
@@ -17,10 +20,13 @@ export const SESSION_RHYTHM = {
   bins: 80,
   /** Population typing pace (median inter-key interval) used without history, ms. */
   populationMedianMs: 240,
-  /** Weight of the population prior, in keystrokes: a new user's own typing wins within a minute. */
+  /**
+   * Weight of the population prior, in keystrokes: a new user's own pace replaces it after 30
+   * typed intervals (well within the first minute of typing).
+   */
   populationWeight: 30,
-  /** Weight of a history baseline's pace, in keystrokes. */
-  historyWeight: 150,
+  /** Weight of a history baseline's pace, in keystrokes (replaced after 150 typed intervals). */
+  historyWeight: 60,
   /**
    * A baseline's `meanIntervalMs` is the steady-typing mean of its windows; the median of a
    * log-normal body is below its mean. Ratio median/mean used to turn one into the other
@@ -69,19 +75,38 @@ export function rhythmPrior(baseline: PersonalBaseline | null | undefined): {
 }
 
 /**
+ * Weight the prior still carries after `total` of the session's own intervals: each one replaces
+ * one of the prior's pseudo-keystrokes, so it is 0 once `total >= prior.weight`.
+ */
+export function priorWeightLeft(total: number, prior: { weight: number }): number {
+  return Math.max(0, prior.weight - total);
+}
+
+/**
+ * Whether the session's own typing has fully replaced the prior, so the pace
+ * ({@link personalMedianMs}) is the session's alone: on steady typing it no longer moves.
+ */
+export function paceSettled(total: number, prior: { weight: number }): boolean {
+  return priorWeightLeft(total, prior) === 0;
+}
+
+/**
  * The person's median inter-key interval, ms: the weighted median of the session histogram and
- * the prior (a point mass of `prior.weight` keystrokes), interpolated within the bin.
+ * the prior (a point mass of the prior's remaining weight, {@link priorWeightLeft}), interpolated
+ * within the bin. Moves monotonically from the prior's pace to the session's own as the session
+ * types, and is exactly the session's own once {@link paceSettled}.
  */
 export function personalMedianMs(
   hist: readonly number[],
   total: number,
   prior: { medianMs: number; weight: number },
 ): number {
-  const half = (total + prior.weight) / 2;
+  const priorWeight = priorWeightLeft(total, prior);
+  const half = (total + priorWeight) / 2;
   const priorBin = rhythmBin(prior.medianMs);
   let acc = 0;
   for (let b = 0; b < R.bins; b++) {
-    const inBin = hist[b] + (b === priorBin ? prior.weight : 0);
+    const inBin = hist[b] + (b === priorBin ? priorWeight : 0);
     if (inBin > 0 && acc + inBin >= half) {
       const frac = (half - acc) / inBin;
       return Math.exp(LOG_MIN + (b + frac) * R.binWidth);
