@@ -1,10 +1,12 @@
 // Load for the REST bench from its own process: autocannon against one
-// target, requests spread round-robin over `slots` (a session URL and its
+// target (PUT, or the job's method), requests spread round-robin over `slots` (a session URL and its
 // bearer token each). Reads the job on stdin, prints one JSON result.
 import autocannon from 'autocannon';
 
 export interface RestLoadJob {
   origin: string;
+  /** PUT unless set. */
+  method?: 'PUT' | 'POST';
   connections: number;
   seconds: number;
   slots: { path: string; token?: string }[];
@@ -30,7 +32,7 @@ const result = await autocannon({
   duration: job.seconds,
   requests: [
     {
-      method: 'PUT',
+      method: job.method ?? 'PUT',
       setupRequest(request) {
         const slot = job.slots[next++ % job.slots.length]!;
         return {

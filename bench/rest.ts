@@ -2,7 +2,10 @@
 // by bearer token, written durably through the user's document, on the bench
 // store) next to bare Express 5 and bare node:http answering the same request,
 // all started by the bench; load from autocannon in a separate process
-// (bench/rest-load.ts), 16 connections and 1 connection.
+// (bench/rest-load.ts), 16 connections and 1 connection. Each figure also
+// gives the server's CPU per request (this process runs every server; the
+// load runs elsewhere), and `POST /api/flow/detect` shows the same stack
+// without a write.
 //   npx tsx bench/run.ts rest
 import { createUsers, startBenchServer } from './bench-server';
 import { runChild } from './child';
@@ -28,29 +31,46 @@ const BODY = JSON.stringify({
   lines_added: 1,
 });
 
+/** A load result, with the CPU this process (every server the bench starts) spent per request. */
+type Measured = RestLoadResult & { cpuMicros: number };
+
 async function hammer(
   origin: string,
   slots: RestLoadJob['slots'],
   connections: number,
-): Promise<RestLoadResult> {
+  request: { method?: RestLoadJob['method']; body: string } = { body: BODY },
+): Promise<Measured> {
   const job = (seconds: number): RestLoadJob => ({
     origin,
     connections,
     seconds,
     slots,
-    body: BODY,
+    ...request,
   });
   await runChild<RestLoadResult>('./rest-load.ts', job(WARMUP_SECONDS));
+  const cpu = process.cpuUsage();
   const result = await runChild<RestLoadResult>('./rest-load.ts', job(SECONDS));
+  const used = process.cpuUsage(cpu);
   if (result.non2xx > result.requests / 100 || result.errors > 0) {
     throw new Error(`${origin}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
-  return result;
+  return { ...result, cpuMicros: (used.user + used.system) / result.requests };
 }
 
-const figure = (r: RestLoadResult) =>
-  `${(r.requestsPerSecond / 1000).toFixed(2)} k req/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}` +
+const figure = (r: Measured) =>
+  `${(r.requestsPerSecond / 1000).toFixed(2)} k req/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ` +
+  `server CPU ${r.cpuMicros.toFixed(0)} µs/request` +
   (r.non2xx > 0 ? ` (${r.non2xx} of ${r.requests} answered non-2xx)` : '');
+
+/** A flow input for `POST /api/flow/detect` (stateless: nothing is written). */
+const DETECT_BODY = JSON.stringify({
+  keystroke_intervals: [150, 170, 160, 180, 155, 165, 175, 150],
+  context_switches: 0,
+  error_events: 0,
+  window_focus_duration: 60_000,
+  file_modifications: 1,
+  timestamp: Date.UTC(2026, 0, 5, 9),
+});
 
 export async function benchRest(): Promise<void> {
   const bench = await startBenchServer();
@@ -75,8 +95,10 @@ export async function benchRest(): Promise<void> {
       `project store: ${bench.store.label}; ${USERS} users, one open session each; ` +
         `${SECONDS} s per figure after a ${WARMUP_SECONDS} s warm-up; autocannon reports whole ms`,
     );
+    let updates16: Measured | undefined;
     for (const connections of [16, 1]) {
       const ours = await hammer(bench.server.url, slots, connections);
+      if (connections === 16) updates16 = ours;
       const viaExpress = await hammer(express.origin, barePath, connections);
       const viaHttp = await hammer(bare.origin, barePath, connections);
       row(
@@ -88,6 +110,21 @@ export async function benchRest(): Promise<void> {
           `goal p99 ≤ ${connections > 1 ? 5 : 2} ms`,
       );
     }
+    // Where the time goes: the same stack (auth, validation, flow engine, metrics) answering
+    // without writing, next to the update, in server CPU per request.
+    const detect = await hammer(
+      bench.server.url,
+      users.map((user) => ({ path: '/api/flow/detect', token: user.token })),
+      16,
+      { method: 'POST', body: DETECT_BODY },
+    );
+    row(
+      'POST /api/flow/detect (same stack, nothing written), 16 connections',
+      figure(detect),
+      `bare Express 5 (above); PUT update (above)`,
+      `throughput ${ratio(detect.requestsPerSecond, updates16!.requestsPerSecond)} the update's; ` +
+        `the update's CPU beyond it is the document write, the durable append and the reconciliation`,
+    );
   } finally {
     await bare.close();
     await express.close();

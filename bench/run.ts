@@ -1,11 +1,12 @@
 // `npm run bench [-- section ...]`: the project's figures, each next to a
 // reference measured in the same run. Sections: flow, sync, rest, replica,
-// client, teams, wakatime (default: all). Database-backed sections use PostgreSQL from
+// client, reconcile, teams, wakatime (default: all). Database-backed sections use PostgreSQL from
 // BENCH_DATABASE_URL or TEST_DATABASE_URL (a scratch database each, dropped
 // afterwards), else in-memory PGlite; every figure names its store.
 import os from 'node:os';
 import { benchClient } from './client';
 import { benchFlow } from './flow';
+import { benchReconcile } from './reconcile';
 import { benchReplica } from './replica';
 import { benchRest } from './rest';
 import { benchSync } from './sync';
@@ -18,6 +19,7 @@ const sections: [string, string, () => Promise<void>][] = [
   ['rest', 'REST vs bare Express 5 and bare node:http (autocannon, separate process)', benchRest],
   ['replica', 'SDK replica open, fresh process each', benchReplica],
   ['client', 'client SDK capture and catch-up', benchClient],
+  ['reconcile', 'reconciliation as the document grows', benchReconcile],
   ['teams', 'team aggregation', benchTeams],
   ['wakatime', 'WakaTime heartbeat ingest vs PostgreSQL COPY', benchWakatime],
 ];
