@@ -255,7 +255,7 @@ export class LiveDocument {
 
   /** Applies an update from a replica and relays it; resolves once it is logged. */
   applyRemoteUpdate(update: Uint8Array, origin: DocumentPeer): Promise<void> {
-    return this.enqueue<void>(origin, () => {
+    return this.enqueue<void>(() => {
       // Checked before applying: a Yjs update cannot be taken back once applied.
       if (this.bytes + update.byteLength > this.hooks.maxBytes) {
         throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
@@ -266,7 +266,7 @@ export class LiveDocument {
 
   /** Runs `mutate` on the document (REST); resolves with its result once logged. */
   write<T>(mutate: (doc: UserDoc) => T): Promise<T> {
-    return this.enqueue(null, () => {
+    return this.enqueue(() => {
       // A REST write is small and its size unknown beforehand: refused once the cap is reached.
       if (this.bytes >= this.hooks.maxBytes) {
         throw new DocumentTooLargeError(this.docName, this.hooks.maxBytes);
@@ -277,7 +277,7 @@ export class LiveDocument {
 
   /** Answers a replica's sync step 1 with what it lacks, after everything queued before it is logged. */
   answerStep1(stateVector: Uint8Array, peer: DocumentPeer): Promise<void> {
-    return this.enqueue<void>(peer, () => undefined).then(() => {
+    return this.enqueue<void>(() => undefined).then(() => {
       if (!this.dead) peer.send(encodeSyncStep2(Y.encodeStateAsUpdate(this.ydoc, stateVector)));
     });
   }
@@ -335,7 +335,7 @@ export class LiveDocument {
 
   /** Resolves once everything queued before this call is logged. */
   whenLogged(): Promise<void> {
-    return this.enqueue<void>(null, () => undefined);
+    return this.enqueue<void>(() => undefined);
   }
 
   /** Stops the document: closes every peer with `code`, rejects queued work. */
@@ -371,7 +371,7 @@ export class LiveDocument {
    * captured: memory must never be ahead of what is logged), relays what it
    * produced, and resolves with its result once its batch is logged.
    */
-  private enqueue<T>(origin: DocumentPeer | null, run: () => T): Promise<T> {
+  private enqueue<T>(run: () => T): Promise<T> {
     if (this.dead) return Promise.reject(new DocumentClosedError(this.docName));
     this.touch();
     const produced: Produced[] = [];
