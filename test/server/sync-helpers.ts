@@ -9,7 +9,11 @@ import { testConfig } from '../helpers/test-server';
 /** A server with short sync timers, on port 0 over `database`. */
 export function startSyncServer(
   database: Database,
-  registry: { idleUnloadMs?: number; reconcileDebounceMs?: number } = {},
+  registry: {
+    idleUnloadMs?: number;
+    reconcileDebounceMs?: number;
+    reconcileMaxWaitMs?: number;
+  } = {},
   limits: Record<string, number> = {},
 ): Promise<RunningServer> {
   const config = testConfig();

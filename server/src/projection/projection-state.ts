@@ -11,6 +11,10 @@ export class ProjectionState {
   running: Promise<void> | null = null;
   /** A change arrived since the last run started. */
   dirty = false;
+  /** When the first change not covered by a run arrived (ms since the epoch). */
+  dirtySince = 0;
+  /** The scheduled run is a retry after a failure: new changes do not bring it forward. */
+  backingOff = false;
   /** The state holds the document loaded (while a run is scheduled). */
   holding = false;
   /** Fingerprint of what each session row reflects, by id. */

@@ -20,6 +20,11 @@ import { Reconciler } from './reconciler';
 export interface ProjectionOptions {
   /** Reconciliation runs this long after the last logged update of a burst. */
   reconcileDebounceMs?: number;
+  /**
+   * ...but no later than this after the first change it has not covered
+   * (while updates keep coming). Never less than the debounce.
+   */
+  reconcileMaxWaitMs?: number;
   /** Wait before retrying a reconciliation that failed on a store error. */
   reconcileRetryMs?: number;
   /**
@@ -40,15 +45,19 @@ export const QUARANTINE_AFTER_FAILURES = 3;
 
 const DEFAULTS: Required<ProjectionOptions> = {
   reconcileDebounceMs: 300,
+  reconcileMaxWaitMs: 2_000,
   reconcileRetryMs: 5_000,
   maxConcurrentReconciles: 2,
 };
 
 /**
  * The projection of user documents into relational rows. Subscribes to the
- * registry's "document persisted" and reconciles the document a debounce
- * later (one run at a time per document, a change during a run queues
- * another); publishes "settings projected" and "rows reconciled" to the
+ * registry's "document persisted" and reconciles the document once its
+ * updates pause for the debounce, or at the latest the maximum wait after the
+ * first change the rows lack (one run at a time per document, a change during
+ * a run queues another): an editor sending an update a minute sees its rows a
+ * debounce later, a document written continuously is reconciled every
+ * maximum wait, not after every burst; publishes "settings projected" and "rows reconciled" to the
  * features that follow the rows (privacy's settings mirror, team aggregates).
  * Owns all of the scheduling state; the registry knows nothing of it.
  */
@@ -154,14 +163,30 @@ export class Projection implements ProjectionEvents {
     return state;
   }
 
-  /** "Document persisted": reconcile it a debounce from now (once per burst). */
-  private schedule(doc: LiveDocument, delayMs = this.options.reconcileDebounceMs): void {
+  /**
+   * "Document persisted": reconcile it once its updates pause for the
+   * debounce, at the latest the maximum wait after the first change the rows
+   * lack (a run in flight schedules the next one when it ends).
+   */
+  private schedule(doc: LiveDocument): void {
     const state = this.stateOf(doc);
+    const now = Date.now();
+    if (!state.dirty) state.dirtySince = now;
     state.dirty = true;
-    if (doc.dead || state.pending) return;
+    // A run in flight schedules the next when it ends; a retry keeps its back-off.
+    if (doc.dead || state.running || state.backingOff) return;
+    const { reconcileDebounceMs: debounce, reconcileMaxWaitMs: maxWait } = this.options;
+    const due = Math.min(now + debounce, state.dirtySince + Math.max(maxWait, debounce));
+    this.startTimer(doc, state, Math.max(0, due - now));
+  }
+
+  /** Runs the document's reconciliation in `delayMs` (replacing a timer already set). */
+  private startTimer(doc: LiveDocument, state: ProjectionState, delayMs: number): void {
+    if (state.timer !== null) clearTimeout(state.timer);
     this.holdWhilePending(doc, state);
     state.timer = setTimeout(() => {
       state.timer = null;
+      state.backingOff = false;
       void this.run(doc, false);
     }, delayMs);
   }
@@ -172,6 +197,7 @@ export class Projection implements ProjectionEvents {
       clearTimeout(state.timer);
       state.timer = null;
     }
+    state.backingOff = false;
     while (state.running) await state.running;
     if (doc.dead || (!force && !state.dirty)) {
       this.releaseIfIdle(doc, state);
@@ -233,8 +259,13 @@ export class Projection implements ProjectionEvents {
     } finally {
       state.running = null;
     }
-    if (retry) this.schedule(doc, this.options.reconcileRetryMs);
-    else if (state.dirty) this.schedule(doc);
+    if (retry) {
+      state.dirty = true;
+      state.backingOff = true;
+      this.startTimer(doc, state, this.options.reconcileRetryMs);
+    } else if (state.dirty) {
+      this.schedule(doc);
+    }
     this.releaseIfIdle(doc, state);
   }
 
@@ -258,6 +289,7 @@ export class Projection implements ProjectionEvents {
     if (state.timer !== null) clearTimeout(state.timer);
     state.timer = null;
     state.dirty = false;
+    state.backingOff = false;
     this.releaseIfIdle(doc, state);
   }
 
