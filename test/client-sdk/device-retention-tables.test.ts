@@ -74,10 +74,12 @@ async function captureSession(client: MindfulClient, start: number, tag: string)
     projectPath,
     environment: { workspace: `env-${tag}` },
   });
-  for (let minute = 1; minute <= 3; minute++) {
+  // Five minutes of steady typing: enough for the detector to judge it against a settled pace
+  // and enter flow, so the session has a flow state too.
+  for (let minute = 1; minute <= 5; minute++) {
     await client.recordActivity({
       // A timing no other session uses: raw intervals are what must not linger.
-      keystrokeIntervals: [173, 211, 197],
+      keystrokeIntervals: [173, 211, 197, 173, 211, 197, 173, 211, 197, 173, 211, 197],
       contextSwitches: 0,
       errorEvents: 0,
       focusDurationMs: minute * 60_000,
