@@ -57,9 +57,10 @@ const DEFAULTS: Required<ProjectionOptions> = {
  * first change the rows lack (one run at a time per document, a change during
  * a run queues another): an editor sending an update a minute sees its rows a
  * debounce later, a document written continuously is reconciled every
- * maximum wait, not after every burst; publishes "settings projected" and "rows reconciled" to the
- * features that follow the rows (privacy's settings mirror, team aggregates).
- * Owns all of the scheduling state; the registry knows nothing of it.
+ * maximum wait, not after every burst. Publishes "settings projected" and
+ * "rows reconciled" to the features that follow the rows (privacy's settings
+ * mirror, team aggregates). Owns all of the scheduling state; the registry
+ * knows nothing of it.
  */
 export class Projection implements ProjectionEvents {
   private readonly options: Required<ProjectionOptions>;
