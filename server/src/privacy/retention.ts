@@ -38,15 +38,18 @@ export async function findExpiredSessions(
   return rows.map((row) => ({ userId: row.user_id, sessionIds: row.ids }));
 }
 
-/** What retention works with: the store, the document registry, the log's cipher. */
-export type RetentionContext = Pick<AppContext, 'db' | 'registry' | 'cipher'>;
+/** What retention works with: the store, the document registry and its projection, the log's cipher. */
+export type RetentionContext = Pick<AppContext, 'db' | 'registry' | 'projection' | 'cipher'>;
 
 /**
  * Deletes expired sessions everywhere: from the user's document first (so
  * every replica deletes them as it syncs, offline ones when they return),
- * then from the tables, with the team aggregates of the days they counted in
- * (the reconciler would find the rows already gone and refresh nothing) and
- * the user's insights recomputed without them, and
+ * then from the tables: the document is reconciled at once (waiting for a run
+ * in flight, which read the document before the deletion and could write the
+ * rows back), which deletes the rows and refreshes the team aggregates of
+ * their days; rows it could not delete (a document whose log is incomplete)
+ * are deleted here with their days refreshed; the user's insights are
+ * recomputed without them; and
  * last from the stored log, by compacting the document at once (compaction
  * drops deleted content; the scheduled one waits for 32 entries). A user whose
  * deletion fails does not stop the others; the call then throws, and the job
@@ -62,6 +65,9 @@ export async function expireSessions(
   for (const { userId, sessionIds } of expired) {
     try {
       await ctx.registry.write(userId, (doc) => doc.deleteSessions(sessionIds));
+      // A reconciliation that read the document before the deletion could still write the
+      // expired rows back after they are deleted below: wait for it, and reconcile the deletion.
+      await ctx.projection.reconcileNow(userId);
       await inTransaction(ctx.db.pool, async (client) => {
         const { rows } = await client.query<{ start_time: Date }>(
           `DELETE FROM coding_sessions WHERE user_id = $1 AND id = ANY($2::uuid[])
