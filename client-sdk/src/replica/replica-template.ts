@@ -42,9 +42,13 @@ export type ReplicaStart =
 
 /**
  * Prepares `dataDir` for PGlite. A new Node directory is unpacked from the
- * template with streaming I/O — PGlite's `loadDataDir` would hold the whole
+ * template chunk by chunk — PGlite's `loadDataDir` would hold the whole
  * unpacked tarball in memory — into a sibling directory first and renamed into
- * place, so a crash mid-way never leaves a half-written replica.
+ * place, so a crash mid-way never leaves a half-written replica. The unpack is
+ * synchronous: about 1,000 small files cost some 0.2 s that way, against 0.7 s
+ * through asynchronous file I/O (each open, write and close a round trip to
+ * the thread pool), and it happens once, on the first open, just before
+ * PGlite's own synchronous start.
  */
 export async function prepareReplicaDir(dataDir: string): Promise<ReplicaStart> {
   const file = await replicaTemplatePath();
@@ -69,7 +73,7 @@ export async function prepareReplicaDir(dataDir: string): Promise<ReplicaStart> 
   const staging = `${target}.unpacking-${randomUUID()}`;
   await fs.mkdir(staging, { recursive: true, mode: 0o700 });
   try {
-    await tar.extract({ file, cwd: staging, strict: true });
+    tar.extract({ file, cwd: staging, strict: true, sync: true });
     if (entries !== null) await fs.rmdir(target); // an empty directory the caller made
     await fs.rename(staging, target);
   } catch (error) {
