@@ -56,3 +56,25 @@ export async function createUsers(pool: pg.Pool, count: number): Promise<BenchUs
   );
   return rows;
 }
+
+/**
+ * Resolves once every document's rows have caught up with its log: what an
+ * earlier section wrote is reconciled, so a latency figure does not time that
+ * section's aftermath. Polls the store; gives up after `timeoutMs`.
+ */
+export async function settled(pool: pg.Pool, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await pool.query(
+      `SELECT 1 FROM crdt_documents d
+       WHERE EXISTS (SELECT 1 FROM crdt_updates u
+                     WHERE u.doc_name = d.doc_name AND u.generation = d.generation
+                       AND u.id > d.reconciled_update_id
+                       AND u.id > COALESCE(d.quarantined_update_id, 0))
+       LIMIT 1`,
+    );
+    if (rows.length === 0) return;
+    if (Date.now() > deadline) throw new Error('the server did not reconcile its documents');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

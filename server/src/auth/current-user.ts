@@ -34,9 +34,9 @@ export async function userFromHeaders(
   headers: Headers,
 ): Promise<AuthenticatedUser | null> {
   const bearer = headers.get('authorization');
-  const cache = bearer ? caches.get(auth) : undefined;
-  const cached = bearer ? cache?.get(bearer) : undefined;
+  const cached = cachedUser(auth, bearer);
   if (cached) return cached;
+  const cache = bearer ? caches.get(auth) : undefined;
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
   const found = session.user as typeof session.user & {
@@ -55,6 +55,11 @@ export async function userFromHeaders(
   return user;
 }
 
+/** The user a bearer credential was verified for, while the token cache still holds it. */
+function cachedUser(auth: Auth, bearer: string | null | undefined): AuthenticatedUser | undefined {
+  return bearer ? caches.get(auth)?.get(bearer) : undefined;
+}
+
 /** Resolves a bare bearer token (the sync socket's `?token=`). */
 export function userFromToken(auth: Auth, token: string): Promise<AuthenticatedUser | null> {
   return userFromHeaders(auth, new Headers({ authorization: `Bearer ${token}` }));
@@ -63,7 +68,10 @@ export function userFromToken(auth: Auth, token: string): Promise<AuthenticatedU
 /** Rejects the request with 401 unless it carries a valid session; the user lands in `res.locals.user`. */
 export function requireUser(auth: Auth): RequestHandler {
   return async (req, res, next) => {
-    const user = await userFromHeaders(auth, fromNodeHeaders(req.headers));
+    // A cached bearer answers without building a fetch Headers copy of the request's.
+    const user =
+      cachedUser(auth, req.headers.authorization) ??
+      (await userFromHeaders(auth, fromNodeHeaders(req.headers)));
     if (!user) throw unauthorized();
     res.locals.user = user;
     next();
