@@ -1,6 +1,7 @@
 import { flowStateEntrySchema, type FlowStateEntry, type UserDoc } from '@mindful/shared';
-import type { MaterializedRowStore } from '../replica/replica-store';
+import type { MaterializedRowStore, ReplicaMetaStore } from '../replica/replica-store';
 import type { WriteQueue } from '../replica/write-queue';
+import { ROWS_MARK_KEY, rowsMarkOf, sameRowsMark, type RowsMark } from '../replica/rows-mark';
 
 /** An entry of the document that failed validation and was not materialised. */
 export interface RejectedEntry {
@@ -14,18 +15,29 @@ export interface RejectedEntry {
  * current value of each key and upserts or deletes the row — so replays, duplicates and
  * reordering all end in the same rows (idempotent). Invalid entries (any replica may write
  * anything) are skipped and reported, never stored.
+ *
+ * A clean close leaves a {@link RowsMark} saying which document state the rows equal; an open
+ * that finds the document in that state skips rebuilding every row (seconds for a year of
+ * sessions). The first row written afterwards withdraws the mark, so a crash can never leave a
+ * mark over rows that changed.
  */
 export class Materializer {
   private readonly pendingSessions = new Set<string>();
   private readonly pendingFlowStates = new Set<string>();
   private scheduled = false;
   private stopObserving: (() => void) | null = null;
+  /** The mark `replica_meta` holds, as far as this materializer knows. */
+  private storedMark: RowsMark | null = null;
+  /** Keys left out of the rows (invalid) or a write that failed: the rows are not the document. */
+  private readonly unmaterialized = new Set<string>();
+  private writeFailed = false;
 
   constructor(
     private readonly doc: UserDoc,
-    private readonly store: MaterializedRowStore,
+    private readonly store: MaterializedRowStore & ReplicaMetaStore,
     private readonly queue: WriteQueue,
     private readonly onRejected: (entry: RejectedEntry) => void,
+    private readonly generation: () => number,
   ) {}
 
   /** Starts observing the document; call {@link Materializer.stop} to end. */
@@ -47,14 +59,39 @@ export class Materializer {
     this.stopObserving = null;
   }
 
-  /** Reconciles every key of the document and every row of the replica (on open). */
+  /**
+   * Reconciles every key of the document and every row of the replica (on open), unless the
+   * last clean close marked the rows as equal to the document in its present state.
+   */
   async fullSync(): Promise<void> {
+    this.storedMark = (await this.store.getMeta<RowsMark>(ROWS_MARK_KEY)) ?? null;
+    if (sameRowsMark(this.storedMark, rowsMarkOf(this.doc.ydoc, this.generation()))) return;
     for (const id of await this.store.sessionIds()) this.pendingSessions.add(id);
     for (const id of await this.store.flowStateIds()) this.pendingFlowStates.add(id);
     for (const key of this.doc.sessions.keys()) this.pendingSessions.add(key);
     for (const key of this.doc.flowStates.keys()) this.pendingFlowStates.add(key);
     this.schedule();
     await this.queue.idle();
+  }
+
+  /**
+   * Records that the rows equal the document as it is now (at a clean close, once every write
+   * is done); nothing is written when the stored mark already says so, or when they do not.
+   */
+  async markClean(): Promise<void> {
+    if (this.writeFailed || this.unmaterialized.size > 0) return;
+    if (this.pendingSessions.size > 0 || this.pendingFlowStates.size > 0) return;
+    const mark = rowsMarkOf(this.doc.ydoc, this.generation());
+    if (sameRowsMark(this.storedMark, mark)) return;
+    await this.store.setMeta(ROWS_MARK_KEY, mark);
+    this.storedMark = mark;
+  }
+
+  /** Withdraws the mark before the rows change other than through this materializer (a wipe). */
+  async withdrawMark(): Promise<void> {
+    if (this.storedMark === null) return;
+    await this.store.setMeta(ROWS_MARK_KEY, null);
+    this.storedMark = null;
   }
 
   private mark(pending: Set<string>, keys: Set<string>): void {
@@ -74,18 +111,38 @@ export class Materializer {
     const flowStates = [...this.pendingFlowStates];
     this.pendingSessions.clear();
     this.pendingFlowStates.clear();
-    for (const key of sessions) {
-      const entry = this.doc.getSession(key);
-      if (entry) await this.store.upsertSession(entry);
-      else if (!this.doc.sessions.has(key)) await this.store.deleteSession(key);
-      else this.onRejected({ kind: 'session', key });
+    try {
+      await this.withdrawMark();
+      for (const key of sessions) {
+        const entry = this.doc.getSession(key);
+        if (entry) await this.store.upsertSession(entry);
+        else if (!this.doc.sessions.has(key)) await this.store.deleteSession(key);
+        else {
+          this.reject({ kind: 'session', key });
+          continue;
+        }
+        this.unmaterialized.delete(`session:${key}`);
+      }
+      for (const key of flowStates) {
+        const entry = flowStateAt(this.doc, key);
+        if (entry) await this.store.upsertFlowState(entry);
+        else if (!this.doc.flowStates.has(key)) await this.store.deleteFlowState(key);
+        else {
+          this.reject({ kind: 'flow_state', key });
+          continue;
+        }
+        this.unmaterialized.delete(`flow_state:${key}`);
+      }
+    } catch (error) {
+      this.writeFailed = true;
+      throw error;
     }
-    for (const key of flowStates) {
-      const entry = flowStateAt(this.doc, key);
-      if (entry) await this.store.upsertFlowState(entry);
-      else if (!this.doc.flowStates.has(key)) await this.store.deleteFlowState(key);
-      else this.onRejected({ kind: 'flow_state', key });
-    }
+  }
+
+  /** An invalid entry: reported, and the rows now leave something of the document out. */
+  private reject(entry: RejectedEntry): void {
+    this.unmaterialized.add(`${entry.kind}:${entry.key}`);
+    this.onRejected(entry);
   }
 }
 

@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
+import { ROWS_MARK_KEY } from './rows-mark';
 import { prepareReplicaDir } from './replica-template';
 import type {
   CurrentFlow,
@@ -72,6 +73,8 @@ export async function migrateReplica(pg: PGlite): Promise<void> {
     await pg.transaction(async (tx) => {
       await tx.exec(migration.sql);
       await tx.query('INSERT INTO replica_migrations (version) VALUES ($1)', [migration.version]);
+      // The rows' shape changed: the next open rebuilds them whatever the document's state.
+      await tx.query('DELETE FROM replica_meta WHERE key = $1', [ROWS_MARK_KEY]);
     });
   }
 }
