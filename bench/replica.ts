@@ -1,8 +1,9 @@
-// SDK replica open (PGlite in Node): a cold open of a new directory and a warm
-// reopen of the same directory, each in a fresh process, with wall time and
-// RSS above the process's baseline (RSS before the SDK was imported; an
-// extension host shares its memory with every extension). The reference is
-// the bare process.
+// SDK replica open (PGlite in Node): a cold open of a new directory, a warm
+// reopen of the same directory, and a warm reopen of a replica holding a year
+// and a half of sessions, each in a fresh process, with wall time and RSS
+// above the process's baseline (RSS before the SDK was imported; an extension
+// host shares its memory with every extension). The reference is the bare
+// process.
 //   npx tsx bench/run.ts replica
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import { runChild } from './child';
 import { mb, ms, row } from './stats';
 
 const USER = '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c';
+/** Sessions in the replica with history: four a day for over a year. */
+const HISTORY_SESSIONS = 2_000;
 
 interface OpenResult {
   openMs: number;
@@ -20,8 +23,8 @@ interface OpenResult {
   peak: number;
 }
 
-const open = (dataDir: string) =>
-  runChild<OpenResult>('./replica-open.ts', { dataDir, userId: USER });
+const open = (dataDir: string, fill?: number) =>
+  runChild<OpenResult>('./replica-open.ts', { dataDir, userId: USER, fill });
 
 // The SDK import is shown apart: under tsx it includes compiling TypeScript,
 // which a bundled extension does not pay.
@@ -35,6 +38,9 @@ export async function benchReplica(): Promise<void> {
     const dataDir = path.join(dir, 'replica');
     const cold = await open(dataDir);
     const warm = await open(dataDir);
+    const historyDir = path.join(dir, 'history');
+    await open(historyDir, HISTORY_SESSIONS);
+    const withHistory = await open(historyDir);
     console.log('store: PGlite (Node, file system)');
     row(
       'SDK replica cold open (new directory), fresh process',
@@ -46,6 +52,12 @@ export async function benchReplica(): Promise<void> {
       'SDK replica warm reopen (same directory), fresh process',
       describe(warm),
       `bare process baseline RSS ${mb(warm.baseline)}`,
+      'goal ≤ 0.3 s, ≤ 150 MB above baseline',
+    );
+    row(
+      `SDK replica warm reopen, ${HISTORY_SESSIONS.toLocaleString('en-US')} sessions held, fresh process`,
+      describe(withHistory),
+      `the empty replica's warm reopen: ${ms(warm.openMs)}`,
       'goal ≤ 0.3 s, ≤ 150 MB above baseline',
     );
   } finally {
