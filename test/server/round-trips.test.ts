@@ -14,15 +14,15 @@ import { connectReplica, sessionEntry, startSyncServer, synced } from './sync-he
  * socket, up to the update being logged: it reaches the other replicas
  * before) and the reconciliation into rows that follows (the debounce is
  * pushed out so it runs only when the test asks). The reconciliation of one
- * changed session: BEGIN, the document row (coverage, generation check), the
- * stored rows of both tables, the upsert, the team refresh under a savepoint
- * (3), COMMIT.
+ * changed session: BEGIN, one statement for the document row (coverage,
+ * generation check) and the stored rows of both tables, the upsert, the team
+ * refresh, COMMIT.
  *
  * Raise a budget only for a reason you can name in the commit message.
  */
 const BUDGET = {
-  restUpdate: { request: 1, reconcile: 8 },
-  syncUpdate: { request: 1, reconcile: 8 },
+  restUpdate: { request: 1, reconcile: 5 },
+  syncUpdate: { request: 1, reconcile: 5 },
 };
 
 /** Counts every query sent by any `pg` client (the PGlite store's clients are `pg` clients too). */

@@ -59,7 +59,7 @@ interface RunInput {
  * listeners (the mirror on the user row) when they changed, the changed dates
  * last to the "rows reconciled" ones (team aggregates). Only entries that
  * changed since the last run are written, all of a table in one statement;
- * a run of one changed session is 8 round trips (see round-trips.test.ts).
+ * a run of one changed session is 5 round trips (see round-trips.test.ts).
  */
 export class Reconciler {
   private readonly writer: TableWriter;
@@ -78,11 +78,26 @@ export class Reconciler {
     if (doc.dead) return;
     this.metrics.reconcileRuns++;
     const input = this.read(doc, state);
-    try {
-      await this.project(doc, state, input, 'batch');
-    } catch (error) {
-      if (!(error instanceof BatchRefusedError)) throw error;
-      await this.project(doc, state, input, 'row-by-row');
+    let mode: WriteMode = 'batch';
+    let listening = true;
+    for (;;) {
+      try {
+        await this.project(doc, state, input, { mode, listening });
+        return;
+      } catch (error) {
+        if (error instanceof BatchRefusedError && mode === 'batch') {
+          mode = 'row-by-row';
+        } else if (error instanceof RowsListenerError && listening) {
+          // The rows matter more than what listens to them: stored without the listeners.
+          this.log.error(
+            { err: error.cause, userId: doc.userId },
+            'rows-reconciled listener failed; rows kept',
+          );
+          listening = false;
+        } else {
+          throw error;
+        }
+      }
     }
   }
 
@@ -108,7 +123,7 @@ export class Reconciler {
     doc: LiveDocument,
     state: ProjectionState,
     input: RunInput,
-    mode: WriteMode,
+    { mode, listening }: { mode: WriteMode; listening: boolean },
   ): Promise<void> {
     const tally: Tally = {
       sessionsUpserted: 0,
@@ -133,14 +148,30 @@ export class Reconciler {
     const changedDates = new Set<string>();
     const { userId } = doc;
     await inTransaction(this.pool, async (client) => {
-      // Records what this run covers and locks the document row against a purge meanwhile.
-      const { rows: gen } = await client.query<{ generation: number }>(
-        `UPDATE crdt_documents SET reconciled_update_id = GREATEST(reconciled_update_id, $2::bigint)
-         WHERE doc_name = $1 RETURNING generation`,
-        [doc.docName, input.coveredId],
+      // One statement records what this run covers, locks the document row against a purge
+      // meanwhile (so its generation is checked under the lock), and reads both tables' rows.
+      const { rows } = await client.query<{
+        kind: 'document' | 'session' | 'flow';
+        id: string | null;
+        start_time: Date | null;
+        reconciled_fingerprint: string | null;
+        generation: number | null;
+      }>(
+        `WITH doc AS (
+           UPDATE crdt_documents SET reconciled_update_id = GREATEST(reconciled_update_id, $2::bigint)
+           WHERE doc_name = $1 RETURNING generation)
+         SELECT 'document' AS kind, NULL::text AS id, NULL::timestamptz AS start_time,
+                NULL::text AS reconciled_fingerprint, generation FROM doc
+         UNION ALL
+         SELECT 'session', id::text, start_time, reconciled_fingerprint, NULL
+         FROM coding_sessions WHERE user_id = $3
+         UNION ALL
+         SELECT 'flow', id::text, NULL, reconciled_fingerprint, NULL FROM flow_states WHERE user_id = $3`,
+        [doc.docName, input.coveredId, userId],
       );
-      if (gen[0]?.generation !== doc.generation) {
-        throw new GenerationMovedError(doc.docName, doc.generation, gen[0]?.generation ?? null);
+      const generation = rows.find((row) => row.kind === 'document')?.generation ?? null;
+      if (generation !== doc.generation) {
+        throw new GenerationMovedError(doc.docName, doc.generation, generation);
       }
       // Settings changed on any replica reach the user row, where jobs read them.
       if (state.projectedSettings !== input.settingsKey) {
@@ -148,20 +179,9 @@ export class Reconciler {
           await listener(client, userId, input.settings);
         }
       }
-      const { rows: existing } = await client.query<{
-        kind: 'session' | 'flow';
-        id: string;
-        start_time: Date | null;
-        reconciled_fingerprint: string | null;
-      }>(
-        `SELECT 'session' AS kind, id::text AS id, start_time, reconciled_fingerprint
-         FROM coding_sessions WHERE user_id = $1
-         UNION ALL
-         SELECT 'flow', id::text, NULL, reconciled_fingerprint FROM flow_states WHERE user_id = $1`,
-        [userId],
-      );
       const storedStart = new Map<string, Date>();
-      for (const row of existing) {
+      for (const row of rows) {
+        if (row.kind === 'document' || row.id === null) continue;
         (row.kind === 'session' ? sessionRun : flowRun).stored.set(
           row.id,
           row.reconciled_fingerprint,
@@ -205,7 +225,9 @@ export class Reconciler {
         const entry = flowById.get(id)!;
         if (entry.start_time) changedDates.add(dateOf(entry.start_time));
       }
-      if (changedDates.size > 0) await this.notify(client, userId, [...changedDates].sort());
+      if (listening && changedDates.size > 0) {
+        await this.notify(client, userId, [...changedDates].sort());
+      }
     });
     replace(state.sessions, sessionRun.known);
     replace(state.flowStates, flowRun.known);
@@ -252,15 +274,17 @@ export class Reconciler {
     }
   }
 
+  /**
+   * Tells the "rows reconciled" listeners, in the run's transaction, without a savepoint (two
+   * round trips per run): a listener that fails aborts the run, which is then redone without
+   * the listeners (see {@link RowsListenerError}).
+   */
   private async notify(client: pg.PoolClient, userId: string, dates: string[]): Promise<void> {
     for (const listener of this.listeners.rows) {
-      await client.query('SAVEPOINT reconcile_listener');
       try {
         await listener(client, userId, dates);
-        await client.query('RELEASE SAVEPOINT reconcile_listener');
       } catch (error) {
-        await client.query('ROLLBACK TO SAVEPOINT reconcile_listener');
-        this.log.error({ err: error, userId }, 'rows-reconciled listener failed; rows kept');
+        throw new RowsListenerError(error);
       }
     }
   }
@@ -288,6 +312,14 @@ export class Reconciler {
       },
       'document entries failed validation and were skipped',
     );
+  }
+}
+
+/** A "rows reconciled" listener failed: the run is redone without the listeners. */
+class RowsListenerError extends Error {
+  constructor(cause: unknown) {
+    super('a rows-reconciled listener failed', { cause });
+    this.name = 'RowsListenerError';
   }
 }
 
