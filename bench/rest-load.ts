@@ -9,6 +9,8 @@ export interface RestLoadJob {
   method?: 'PUT' | 'POST';
   connections: number;
   seconds: number;
+  /** Requests per second across all connections (autocannon's overallRate); as fast as possible when unset. */
+  rate?: number;
   slots: { path: string; token?: string }[];
   body: string;
 }
@@ -30,6 +32,7 @@ const result = await autocannon({
   url: job.origin,
   connections: job.connections,
   duration: job.seconds,
+  ...(job.rate ? { overallRate: job.rate } : {}),
   requests: [
     {
       method: job.method ?? 'PUT',

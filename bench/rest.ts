@@ -5,9 +5,10 @@
 // (bench/rest-load.ts), 16 connections and 1 connection. Each figure also
 // gives the server's CPU per request (this process runs every server; the
 // load runs elsewhere), and `POST /api/flow/detect` shows the same stack
-// without a write.
+// without a write. A last figure sends updates at an editor's pace instead
+// of as fast as possible: there every update is reconciled on its own.
 //   npx tsx bench/run.ts rest
-import { createUsers, startBenchServer } from './bench-server';
+import { createUsers, settled, startBenchServer } from './bench-server';
 import { runChild } from './child';
 import type { RestLoadJob, RestLoadResult } from './rest-load';
 import { startBareExpress, startBareHttp } from './rest-targets';
@@ -19,6 +20,9 @@ const WARMUP_SECONDS = 1;
 // once (the server stamps each with its arrival time; two racing ones may
 // arrive out of order and the later-stamped one is refused with 409).
 const USERS = 64;
+/** The paced figure: every user's document updated every 2 s (the debounce is 0.3 s). */
+const PACED_RATE = 32;
+const PACED_SECONDS = 10;
 
 /** One activity update, timestamp left to the server (so any order of arrival is in order). */
 const BODY = JSON.stringify({
@@ -32,29 +36,36 @@ const BODY = JSON.stringify({
 });
 
 /** A load result, with the CPU this process (every server the bench starts) spent per request. */
-type Measured = RestLoadResult & { cpuMicros: number };
+type Measured = RestLoadResult & { cpuMicros: number; warmupRequests: number };
 
 async function hammer(
   origin: string,
   slots: RestLoadJob['slots'],
   connections: number,
-  request: { method?: RestLoadJob['method']; body: string } = { body: BODY },
+  request: { method?: RestLoadJob['method']; body: string; rate?: number; seconds?: number } = {
+    body: BODY,
+  },
 ): Promise<Measured> {
+  const { seconds: measuredSeconds = SECONDS, ...rest } = request;
   const job = (seconds: number): RestLoadJob => ({
     origin,
     connections,
     seconds,
     slots,
-    ...request,
+    ...rest,
   });
-  await runChild<RestLoadResult>('./rest-load.ts', job(WARMUP_SECONDS));
+  const warmup = await runChild<RestLoadResult>('./rest-load.ts', job(WARMUP_SECONDS));
   const cpu = process.cpuUsage();
-  const result = await runChild<RestLoadResult>('./rest-load.ts', job(SECONDS));
+  const result = await runChild<RestLoadResult>('./rest-load.ts', job(measuredSeconds));
   const used = process.cpuUsage(cpu);
   if (result.non2xx > result.requests / 100 || result.errors > 0) {
     throw new Error(`${origin}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
   }
-  return { ...result, cpuMicros: (used.user + used.system) / result.requests };
+  return {
+    ...result,
+    cpuMicros: (used.user + used.system) / result.requests,
+    warmupRequests: warmup.requests,
+  };
 }
 
 const figure = (r: Measured) =>
@@ -124,6 +135,33 @@ export async function benchRest(): Promise<void> {
       `bare Express 5 (above); PUT update (above)`,
       `throughput ${ratio(detect.requestsPerSecond, updates16!.requestsPerSecond)} the update's; ` +
         `the update's CPU beyond it is the document write, the durable append and the reconciliation`,
+    );
+
+    // At an editor's pace each user's document is quiet for longer than the reconciliation's
+    // debounce between two updates, so every update is reconciled on its own.
+    await settled(bench.store.db.pool);
+    const runsBefore = bench.server.ctx.registry.metrics.reconcileRuns;
+    const paced = await hammer(bench.server.url, slots, 16, {
+      body: BODY,
+      rate: PACED_RATE,
+      seconds: PACED_SECONDS,
+    });
+    await settled(bench.store.db.pool);
+    const runs = bench.server.ctx.registry.metrics.reconcileRuns - runsBefore;
+    const updates = paced.requests + paced.warmupRequests;
+    const pacedExpress = await hammer(express.origin, barePath, 16, {
+      body: BODY,
+      rate: PACED_RATE,
+      seconds: PACED_SECONDS,
+    });
+    row(
+      `PUT /api/sessions/:id/update at an editor's pace: ${USERS} users, one update each every ` +
+        `${USERS / PACED_RATE} s (${PACED_RATE} req/s for ${PACED_SECONDS} s)`,
+      `server CPU ${paced.cpuMicros.toFixed(0)} µs/update; ` +
+        `${(runs / updates).toFixed(2)} reconciliation runs per update`,
+      `bare Express 5 at the same rate: ${pacedExpress.cpuMicros.toFixed(0)} µs/request`,
+      `${ratio(paced.cpuMicros, pacedExpress.cpuMicros)} Express's CPU per request ` +
+        '(autocannon sends a rate in bursts: latencies are not shown)',
     );
   } finally {
     await bare.close();
