@@ -16,8 +16,10 @@ export type SettingsProjectedListener = (
 /**
  * "A user's rows were reconciled": runs inside the reconciling transaction
  * after the rows changed, with the UTC dates (YYYY-MM-DD) of the sessions that
- * changed. A listener that throws is rolled back to its savepoint and logged;
- * the rows still commit.
+ * changed. A listener that throws aborts the run, which is redone at once
+ * without the rows listeners and logged: the rows still commit. A listener
+ * must therefore be safe to skip (the team refresh is: a day it skipped is
+ * refreshed at that day's next change).
  */
 export type RowsReconciledListener = (
   client: pg.PoolClient,
