@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { createLogger, parseConfig, startServer, type RunningServer } from '@mindful/server';
+import { unreconciledDocuments } from '../server/src/projection/projection-store';
 import { openBenchStore, type BenchStore } from './bench-store';
 
 /** A user with a bearer session. */
@@ -65,14 +66,8 @@ export async function createUsers(pool: pg.Pool, count: number): Promise<BenchUs
 export async function settled(pool: pg.Pool, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query(
-      `SELECT 1 FROM crdt_documents d
-       WHERE EXISTS (SELECT 1 FROM crdt_updates u
-                     WHERE u.doc_name = d.doc_name AND u.generation = d.generation
-                       AND u.id > d.reconciled_update_id
-                       AND u.id > COALESCE(d.quarantined_update_id, 0))
-       LIMIT 1`,
-    );
+    // The query the server's own catch-up uses to find documents whose rows lag their log.
+    const rows = await unreconciledDocuments(pool, 1);
     if (rows.length === 0) return;
     if (Date.now() > deadline) throw new Error('the server did not reconcile its documents');
     await new Promise((resolve) => setTimeout(resolve, 100));
