@@ -57,6 +57,7 @@ export type {
   ReplicaMetaStore,
   DocUpdateStore,
   MaterializedRowStore,
+  RowChange,
   DeviceActivityStore,
   ReplicaQueryStore,
   ReplicaLiveQueryStore,

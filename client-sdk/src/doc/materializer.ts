@@ -1,5 +1,10 @@
-import { flowStateEntrySchema, type FlowStateEntry, type UserDoc } from '@mindful/shared';
-import type { MaterializedRowStore, ReplicaMetaStore } from '../replica/replica-store';
+import {
+  flowStateEntrySchema,
+  type FlowStateEntry,
+  type SessionEntry,
+  type UserDoc,
+} from '@mindful/shared';
+import type { MaterializedRowStore, ReplicaMetaStore, RowChange } from '../replica/replica-store';
 import type { WriteQueue } from '../replica/write-queue';
 import { ROWS_MARK_KEY, rowsMarkOf, sameRowsMark, type RowsMark } from '../replica/rows-mark';
 
@@ -111,32 +116,41 @@ export class Materializer {
     const flowStates = [...this.pendingFlowStates];
     this.pendingSessions.clear();
     this.pendingFlowStates.clear();
+    const change = {
+      sessions: [] as SessionEntry[],
+      deletedSessions: [] as string[],
+      flowStates: [] as FlowStateEntry[],
+      deletedFlowStates: [] as string[],
+    } satisfies RowChange;
+    const written: string[] = [];
+    for (const key of sessions) {
+      const entry = this.doc.getSession(key);
+      if (entry) change.sessions.push(entry);
+      else if (!this.doc.sessions.has(key)) change.deletedSessions.push(key);
+      else {
+        this.reject({ kind: 'session', key });
+        continue;
+      }
+      written.push(`session:${key}`);
+    }
+    for (const key of flowStates) {
+      const entry = flowStateAt(this.doc, key);
+      if (entry) change.flowStates.push(entry);
+      else if (!this.doc.flowStates.has(key)) change.deletedFlowStates.push(key);
+      else {
+        this.reject({ kind: 'flow_state', key });
+        continue;
+      }
+      written.push(`flow_state:${key}`);
+    }
     try {
       await this.withdrawMark();
-      for (const key of sessions) {
-        const entry = this.doc.getSession(key);
-        if (entry) await this.store.upsertSession(entry);
-        else if (!this.doc.sessions.has(key)) await this.store.deleteSession(key);
-        else {
-          this.reject({ kind: 'session', key });
-          continue;
-        }
-        this.unmaterialized.delete(`session:${key}`);
-      }
-      for (const key of flowStates) {
-        const entry = flowStateAt(this.doc, key);
-        if (entry) await this.store.upsertFlowState(entry);
-        else if (!this.doc.flowStates.has(key)) await this.store.deleteFlowState(key);
-        else {
-          this.reject({ kind: 'flow_state', key });
-          continue;
-        }
-        this.unmaterialized.delete(`flow_state:${key}`);
-      }
+      if (written.length > 0) await this.store.writeRows(change);
     } catch (error) {
       this.writeFailed = true;
       throw error;
     }
+    for (const key of written) this.unmaterialized.delete(key);
   }
 
   /** An invalid entry: reported, and the rows now leave something of the document out. */

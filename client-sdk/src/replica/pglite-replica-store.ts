@@ -12,7 +12,7 @@ import type {
   LocalActivityRow,
   SessionRecord,
 } from './replica-records';
-import type { ReplicaStore, SessionPrivateFields } from './replica-store';
+import type { ReplicaStore, RowChange, SessionPrivateFields } from './replica-store';
 import {
   buildHistoryQuery,
   decodeCursor,
@@ -94,10 +94,77 @@ export async function migrateReplica(pg: PGlite): Promise<void> {
   }
 }
 
-const SESSION_COLUMNS = `id, start_time, end_time, total_duration_ms, active_duration_ms, files_modified,
-  keystrokes, lines_added, lines_deleted, language_breakdown, project_path, environment_data,
-  flow_state_periods, interruption_count, error_rate, focus_score, device_id, updated_at,
-  editor, machine, category, source`;
+/** The columns the materializer writes: each a field of the record, of the same name. */
+const SESSION_COLUMNS = [
+  'id',
+  'start_time',
+  'end_time',
+  'total_duration_ms',
+  'active_duration_ms',
+  'files_modified',
+  'keystrokes',
+  'lines_added',
+  'lines_deleted',
+  'language_breakdown',
+  'project_path',
+  'environment_data',
+  'flow_state_periods',
+  'interruption_count',
+  'error_rate',
+  'focus_score',
+  'device_id',
+  'updated_at',
+  'editor',
+  'machine',
+  'category',
+  'source',
+] as const satisfies readonly (keyof SessionRecord)[];
+
+const FLOW_STATE_COLUMNS = [
+  'id',
+  'session_id',
+  'start_time',
+  'end_time',
+  'duration_ms',
+  'intensity_score',
+  'context_switches',
+  'recovery_time_ms',
+  'typing_rhythm_data',
+  'error_events',
+  'environmental_factors',
+] as const satisfies readonly (keyof FlowStateRecord)[];
+
+/** Updates every column of a row that exists; `$1` is a JSON array of rows. */
+function upsertFromJson(table: string, columns: readonly string[]): string {
+  const list = columns.join(', ');
+  const updates = columns
+    .filter((c) => c !== 'id')
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .join(', ');
+  return `INSERT INTO ${table} (${list})
+    SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)
+    ON CONFLICT (id) DO UPDATE SET ${updates}`;
+}
+
+/**
+ * `ids`: the keys of `$1` that are UUIDs, as PostgreSQL reads them. A document
+ * key may be any string (any replica may write anything); one that is no UUID
+ * has no row, and must not fail the statement for the others.
+ */
+const ROW_IDS = `ids AS (SELECT k::uuid AS id FROM unnest($1::text[]) AS k WHERE pg_input_is_valid(k, 'uuid'))`;
+
+/**
+ * A session and everything the device keeps of it. Raw keystroke intervals of
+ * a session the document no longer has (retention, or a deletion from another
+ * replica) must not outlive it on the device.
+ */
+const DELETE_SESSIONS = `WITH ${ROW_IDS},
+  s AS (DELETE FROM sessions WHERE id IN (SELECT id FROM ids)),
+  p AS (DELETE FROM local_session_private WHERE session_id IN (SELECT id FROM ids))
+  DELETE FROM local_activity WHERE session_id IN (SELECT id FROM ids)`;
+
+const UPSERT_SESSIONS = upsertFromJson('sessions', SESSION_COLUMNS);
+const UPSERT_FLOW_STATES = upsertFromJson('flow_states', FLOW_STATE_COLUMNS);
 
 /**
  * Document updates cross the PGlite boundary as base64 text, never as a bytea
@@ -162,91 +229,27 @@ class PgliteReplicaStore implements ReplicaStore {
     return rows[0]?.n ?? 0;
   }
 
-  async upsertSession(s: SessionRecord): Promise<void> {
-    await this.pg.query(
-      `INSERT INTO sessions (${SESSION_COLUMNS})
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)
-       ON CONFLICT (id) DO UPDATE SET
-         start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
-         total_duration_ms = EXCLUDED.total_duration_ms, active_duration_ms = EXCLUDED.active_duration_ms,
-         files_modified = EXCLUDED.files_modified, keystrokes = EXCLUDED.keystrokes,
-         lines_added = EXCLUDED.lines_added, lines_deleted = EXCLUDED.lines_deleted,
-         language_breakdown = EXCLUDED.language_breakdown, project_path = EXCLUDED.project_path,
-         environment_data = EXCLUDED.environment_data, flow_state_periods = EXCLUDED.flow_state_periods,
-         interruption_count = EXCLUDED.interruption_count, error_rate = EXCLUDED.error_rate,
-         focus_score = EXCLUDED.focus_score, device_id = EXCLUDED.device_id, updated_at = EXCLUDED.updated_at,
-         editor = EXCLUDED.editor, machine = EXCLUDED.machine, category = EXCLUDED.category,
-         source = EXCLUDED.source`,
-      [
-        s.id,
-        s.start_time,
-        s.end_time,
-        s.total_duration_ms,
-        s.active_duration_ms,
-        s.files_modified,
-        s.keystrokes,
-        s.lines_added,
-        s.lines_deleted,
-        JSON.stringify(s.language_breakdown),
-        s.project_path,
-        s.environment_data === null ? null : JSON.stringify(s.environment_data),
-        JSON.stringify(s.flow_state_periods),
-        s.interruption_count,
-        s.error_rate,
-        s.focus_score,
-        s.device_id,
-        s.updated_at,
-        s.editor ?? null,
-        s.machine ?? null,
-        s.category ?? null,
-        s.source ?? null,
-      ],
-    );
-  }
-
-  async deleteSession(id: string): Promise<void> {
+  async writeRows(change: RowChange): Promise<void> {
     await this.pg.transaction(async (tx) => {
-      await tx.query('DELETE FROM sessions WHERE id = $1', [id]);
-      await tx.query('DELETE FROM local_session_private WHERE session_id = $1', [id]);
-      // Raw keystroke intervals of a session the document no longer has (retention, or a
-      // deletion from another replica) must not outlive it on the device.
-      await tx.query('DELETE FROM local_activity WHERE session_id = $1', [id]);
+      if (change.sessions.length > 0) {
+        await tx.query(UPSERT_SESSIONS, [JSON.stringify(change.sessions)]);
+      }
+      if (change.deletedSessions.length > 0) {
+        await tx.query(DELETE_SESSIONS, [[...change.deletedSessions]]);
+      }
+      if (change.flowStates.length > 0) {
+        await tx.query(UPSERT_FLOW_STATES, [JSON.stringify(change.flowStates)]);
+      }
+      if (change.deletedFlowStates.length > 0) {
+        await tx.query(`WITH ${ROW_IDS} DELETE FROM flow_states WHERE id IN (SELECT id FROM ids)`, [
+          [...change.deletedFlowStates],
+        ]);
+      }
     });
   }
 
   async sessionIds(): Promise<string[]> {
     return (await this.pg.query<{ id: string }>('SELECT id FROM sessions')).rows.map((r) => r.id);
-  }
-
-  async upsertFlowState(f: FlowStateRecord): Promise<void> {
-    await this.pg.query(
-      `INSERT INTO flow_states (id, session_id, start_time, end_time, duration_ms, intensity_score,
-         context_switches, recovery_time_ms, typing_rhythm_data, error_events, environmental_factors)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-       ON CONFLICT (id) DO UPDATE SET
-         session_id = EXCLUDED.session_id, start_time = EXCLUDED.start_time, end_time = EXCLUDED.end_time,
-         duration_ms = EXCLUDED.duration_ms, intensity_score = EXCLUDED.intensity_score,
-         context_switches = EXCLUDED.context_switches, recovery_time_ms = EXCLUDED.recovery_time_ms,
-         typing_rhythm_data = EXCLUDED.typing_rhythm_data, error_events = EXCLUDED.error_events,
-         environmental_factors = EXCLUDED.environmental_factors`,
-      [
-        f.id,
-        f.session_id,
-        f.start_time,
-        f.end_time,
-        f.duration_ms,
-        f.intensity_score,
-        f.context_switches,
-        f.recovery_time_ms,
-        json(f.typing_rhythm_data),
-        json(f.error_events),
-        json(f.environmental_factors),
-      ],
-    );
-  }
-
-  async deleteFlowState(id: string): Promise<void> {
-    await this.pg.query('DELETE FROM flow_states WHERE id = $1', [id]);
   }
 
   async flowStateIds(): Promise<string[]> {

@@ -32,13 +32,22 @@ export interface DocUpdateStore {
 
 /** The rows materialised from the document, written only by the materializer. */
 export interface MaterializedRowStore {
-  upsertSession(entry: SessionRecord): Promise<void>;
-  /** Deletes the session and everything the device keeps of it: private fields, raw activity. */
-  deleteSession(id: string): Promise<void>;
+  /**
+   * Writes one change of the rows in one transaction: all of it or none. Deleting a session
+   * deletes everything the device keeps of it (private fields, raw activity); an id that
+   * cannot be a row's (no UUID) is ignored.
+   */
+  writeRows(change: RowChange): Promise<void>;
   sessionIds(): Promise<string[]>;
-  upsertFlowState(entry: FlowStateRecord): Promise<void>;
-  deleteFlowState(id: string): Promise<void>;
   flowStateIds(): Promise<string[]>;
+}
+
+/** Rows to upsert and ids to delete, per table. */
+export interface RowChange {
+  sessions: readonly SessionRecord[];
+  deletedSessions: readonly string[];
+  flowStates: readonly FlowStateRecord[];
+  deletedFlowStates: readonly string[];
 }
 
 /** What never leaves the device: private session fields, raw activity, the open session. */
