@@ -17,14 +17,17 @@ const HISTORY_SESSIONS = 2_000;
 
 interface OpenResult {
   openMs: number;
+  receiveMs?: number;
+  yjsMs?: number;
+  bytes?: number;
   baseline: number;
   imported: number;
   opened: number;
   peak: number;
 }
 
-const open = (dataDir: string, fill?: number) =>
-  runChild<OpenResult>('./replica-open.ts', { dataDir, userId: USER, fill });
+const open = (dataDir: string, job: { fill?: number; receive?: number } = {}) =>
+  runChild<OpenResult>('./replica-open.ts', { dataDir, userId: USER, ...job });
 
 // The SDK import is shown apart: under tsx it includes compiling TypeScript,
 // which a bundled extension does not pay.
@@ -39,8 +42,9 @@ export async function benchReplica(): Promise<void> {
     const cold = await open(dataDir);
     const warm = await open(dataDir);
     const historyDir = path.join(dir, 'history');
-    await open(historyDir, HISTORY_SESSIONS);
+    await open(historyDir, { fill: HISTORY_SESSIONS });
     const withHistory = await open(historyDir);
+    const firstSync = await open(path.join(dir, 'first-sync'), { receive: HISTORY_SESSIONS });
     console.log('store: PGlite (Node, file system)');
     row(
       'SDK replica cold open (new directory), fresh process',
@@ -59,6 +63,12 @@ export async function benchReplica(): Promise<void> {
       describe(withHistory),
       `the empty replica's warm reopen: ${ms(warm.openMs)}`,
       'goal ≤ 0.3 s, ≤ 150 MB above baseline',
+    );
+    row(
+      `SDK replica first sync: another replica's ${HISTORY_SESSIONS.toLocaleString('en-US')} sessions ` +
+        `(${mb(firstSync.bytes!)} update) stored and their rows written`,
+      ms(firstSync.receiveMs!),
+      `Yjs alone applying the same update to a bare Y.Doc: ${ms(firstSync.yjsMs!)}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
