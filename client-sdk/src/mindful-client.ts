@@ -284,7 +284,7 @@ export class MindfulClient {
     return this.store.flowStatesOf(sessionId);
   }
 
-  /** Personal patterns from the ended sessions in the replica. */
+  /** Personal patterns from the replica's ended sessions of the last 180 days (`PATTERN_HISTORY`). */
   async patterns(): Promise<PersonalPatterns> {
     return (await this.patternsAndInsights()).patterns;
   }
@@ -392,7 +392,10 @@ export class MindfulClient {
     insights: UserInsight[];
   }> {
     this.ensureOpen('read patterns');
-    return patternsAndInsights(await this.store.allSessions(), this.utcOffsetMinutes());
+    return patternsAndInsights(
+      await this.store.patternHistory(this.options.clock()),
+      this.utcOffsetMinutes(),
+    );
   }
 
   /** The configured offset, else this machine's at the client's clock. */

@@ -178,6 +178,7 @@ export type { SessionSummary, SessionSummaryInput } from './flow/session-summary
 export {
   computePersonalPatterns,
   PATTERN_MINIMUMS,
+  PATTERN_HISTORY,
   SESSION_LENGTH_BUCKET_MS,
   PEAK_SHARE,
 } from './flow/personal-patterns';

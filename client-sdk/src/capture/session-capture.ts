@@ -54,7 +54,7 @@ export interface ActivityEvent {
 
 /** What the capture needs from the client around it. */
 export interface CaptureHost {
-  readonly store: DeviceActivityStore & Pick<ReplicaQueryStore, 'allSessions'>;
+  readonly store: DeviceActivityStore & Pick<ReplicaQueryStore, 'patternHistory'>;
   readonly queue: WriteQueue;
   readonly clock: Clock;
   readonly deviceId: string;
@@ -111,7 +111,7 @@ export class SessionCapture {
       const open = await this.host.store.getOpenSession();
       if (!open) return;
       const start = open.payload as StoredStart;
-      const active = this.begin(open.sessionId, start, await this.detectorOptions());
+      const active = this.begin(open.sessionId, start, await this.detectorOptions(start));
       for (const row of await this.host.store.activityOf(open.sessionId)) {
         this.advance(active, row.payload as SessionActivityUpdate);
       }
@@ -134,7 +134,7 @@ export class SessionCapture {
         environment: options.environment ?? null,
         language: settings.track_languages ? (options.language ?? null) : null,
       };
-      const active = this.begin(crypto.randomUUID(), start, await this.detectorOptions());
+      const active = this.begin(crypto.randomUUID(), start, await this.detectorOptions(start));
       const { store, queue } = this.host;
       const id = active.info.sessionId;
       queue.run(() => store.setOpenSession(id, start));
@@ -190,14 +190,15 @@ export class SessionCapture {
 
   /**
    * The detector options for a new session: the app's, with the peak hours of the user's history
-   * on this replica added to the baseline (none claimed from too little history), so the "protect
-   * your peak hours" advice can fire on the device as it does on the server.
+   * on this replica (the pattern history at the session's start, as the server reads it) added to the
+   * baseline (none claimed from too little history), so the "protect your peak hours" advice can
+   * fire on the device as it does on the server.
    */
-  private async detectorOptions(): Promise<FlowDetectorOptions> {
+  private async detectorOptions(start: StoredStart): Promise<FlowDetectorOptions> {
     const options = this.host.detector;
     const baseline = baselineWithPeakHours(
       options.baseline ?? null,
-      await this.host.store.allSessions(),
+      await this.host.store.patternHistory(start.startTime),
       this.host.utcOffsetMinutes(),
     );
     return baseline ? { ...options, baseline } : options;

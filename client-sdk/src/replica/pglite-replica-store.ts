@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { fromBase64, toBase64 } from 'lib0/buffer';
+import { PATTERN_HISTORY } from '@mindful/shared';
 import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
 import { ROWS_MARK_KEY } from './rows-mark';
@@ -175,6 +176,11 @@ const UPSERT_FLOW_STATES = upsertFromJson('flow_states', FLOW_STATE_COLUMNS);
  */
 const INSERT_DOC_UPDATE = `INSERT INTO ydoc_updates (generation, payload) VALUES ($1, decode($2, 'base64'))`;
 
+/** Sessions with the fields the privacy settings keep on the device (`s`, `p`). */
+const SESSIONS_WITH_PRIVATE = `SELECT s.*, p.project_path AS private_project_path,
+    p.environment_data AS private_environment_data
+  FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id`;
+
 const CURRENT_FLOW_SQL = `
   SELECT s.id AS session_id, f.start_time AS flow_since, f.intensity_score
   FROM sessions s
@@ -311,11 +317,22 @@ class PgliteReplicaStore implements ReplicaStore {
 
   async allSessions(): Promise<SessionRecord[]> {
     const { rows } = await this.pg.query<Row>(
-      `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
-       FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id
-       ORDER BY s.start_time, s.id`,
+      `${SESSIONS_WITH_PRIVATE} ORDER BY s.start_time, s.id`,
     );
     return rows.map(toSessionRecord);
+  }
+
+  async patternHistory(now: number): Promise<SessionRecord[]> {
+    const { rows } = await this.pg.query<Row>(
+      `${SESSIONS_WITH_PRIVATE}
+       WHERE s.end_time IS NOT NULL AND s.start_time >= $1
+       ORDER BY s.start_time DESC, s.id DESC LIMIT $2`,
+      [
+        new Date(now - PATTERN_HISTORY.lookbackDays * 86_400_000).toISOString(),
+        PATTERN_HISTORY.maxSessions,
+      ],
+    );
+    return rows.reverse().map(toSessionRecord);
   }
 
   async flowStatesOf(sessionId: string): Promise<FlowStateRecord[]> {

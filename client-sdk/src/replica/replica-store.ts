@@ -64,8 +64,13 @@ export interface DeviceActivityStore {
 /** One-off reads of the materialised rows. */
 export interface ReplicaQueryStore {
   history(query?: HistoryQuery): Promise<HistoryPage>;
-  /** Every session, oldest first (for patterns and insights). */
+  /** Every session, oldest first. */
   allSessions(): Promise<SessionRecord[]>;
+  /**
+   * What personal patterns are drawn from at `now` (ms): the ended sessions of the shared
+   * `PATTERN_HISTORY` before it, oldest first.
+   */
+  patternHistory(now: number): Promise<SessionRecord[]>;
   flowStatesOf(sessionId: string): Promise<FlowStateRecord[]>;
   currentFlow(): Promise<CurrentFlow>;
 }

@@ -1,11 +1,7 @@
 import { zoneOffsetMs } from '../time/zoned-time';
 import type pg from 'pg';
-import type { SessionHistoryEntry } from '@mindful/shared';
+import { PATTERN_HISTORY, type SessionHistoryEntry } from '@mindful/shared';
 import type { Queryable } from '../db/queryable';
-
-/** Sessions the patterns look back over. */
-const LOOKBACK_DAYS = 180;
-const MAX_SESSIONS = 2000;
 
 interface StoredPeriod {
   start_time: string;
@@ -19,14 +15,15 @@ interface StoredPeriod {
 
 /**
  * A user's ended sessions as the shared patterns/insights functions take them
- * (from `coding_sessions`, which only the reconciler writes, so already validated).
+ * (from `coding_sessions`, which only the reconciler writes, so already validated):
+ * the {@link PATTERN_HISTORY} before `now`, oldest first.
  */
 export async function loadSessionHistory(
   db: Queryable | pg.Pool,
   userId: string,
   now = new Date(),
 ): Promise<SessionHistoryEntry[]> {
-  const since = new Date(now.getTime() - LOOKBACK_DAYS * 86_400_000);
+  const since = new Date(now.getTime() - PATTERN_HISTORY.lookbackDays * 86_400_000);
   const { rows } = await db.query<{
     start_time: Date;
     total_duration_ms: string | null;
@@ -37,10 +34,10 @@ export async function loadSessionHistory(
     `SELECT start_time, total_duration_ms, focus_score, flow_state_periods, interruption_count
      FROM coding_sessions
      WHERE user_id = $1 AND end_time IS NOT NULL AND start_time >= $2
-     ORDER BY start_time LIMIT $3`,
-    [userId, since, MAX_SESSIONS],
+     ORDER BY start_time DESC LIMIT $3`,
+    [userId, since, PATTERN_HISTORY.maxSessions],
   );
-  return rows.map((row) => ({
+  return rows.reverse().map((row) => ({
     startTime: row.start_time.getTime(),
     summary: {
       total_duration_ms: Number(row.total_duration_ms ?? 0),

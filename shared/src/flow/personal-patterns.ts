@@ -30,6 +30,14 @@ export const PATTERN_MINIMUMS = {
   anySessions: 5,
 } as const;
 
+/**
+ * The history personal patterns are drawn from, on the server and on a device
+ * alike: the ended sessions that started in the last `lookbackDays`, at most
+ * the newest `maxSessions` of them. Habits change; a year-old routine should
+ * not name today's peak hours, and the cost stays bounded as history grows.
+ */
+export const PATTERN_HISTORY = { lookbackDays: 180, maxSessions: 2000 } as const;
+
 /** Session lengths are compared in buckets of this size when finding the optimal length, ms. */
 export const SESSION_LENGTH_BUCKET_MS = 30 * 60_000;
 
