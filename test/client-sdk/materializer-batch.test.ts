@@ -1,5 +1,5 @@
-// The materializer writes the rows of one document change in one store call,
-// one transaction: a dashboard's first sync of a long history (or the rebuild
+// The materializer writes the rows of one document change in one store call
+// (one statement): a dashboard's first sync of a long history (or the rebuild
 // after a replica migration) took 2.5 s for 2,000 sessions as one statement
 // per row (docs/performance.md). Rows are all written or none, and a document
 // key that cannot be a row's id never fails the write of the others.

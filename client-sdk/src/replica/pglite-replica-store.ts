@@ -135,37 +135,66 @@ const FLOW_STATE_COLUMNS = [
   'environmental_factors',
 ] as const satisfies readonly (keyof FlowStateRecord)[];
 
-/** Updates every column of a row that exists; `$1` is a JSON array of rows. */
-function upsertFromJson(table: string, columns: readonly string[]): string {
+/** Upserts the rows of JSON array `param`, every column. */
+function upsertFromJson(table: string, columns: readonly string[], param: string): string {
   const list = columns.join(', ');
   const updates = columns
     .filter((c) => c !== 'id')
     .map((c) => `${c} = EXCLUDED.${c}`)
     .join(', ');
   return `INSERT INTO ${table} (${list})
-    SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1::json)
+    SELECT ${list} FROM json_populate_recordset(NULL::${table}, ${param}::json)
     ON CONFLICT (id) DO UPDATE SET ${updates}`;
 }
 
 /**
- * `ids`: the keys of `$1` that are UUIDs, as PostgreSQL reads them. A document
- * key may be any string (any replica may write anything); one that is no UUID
- * has no row, and must not fail the statement for the others.
+ * The keys of text array `param` that are UUIDs, as PostgreSQL reads them, as
+ * an array (evaluated once; `= ANY` of it uses the indexes). A document key
+ * may be any string (any replica may write anything); one that is no UUID has
+ * no row, and must not fail the statement for the others.
  */
-const ROW_IDS = `ids AS (SELECT k::uuid AS id FROM unnest($1::text[]) AS k WHERE pg_input_is_valid(k, 'uuid'))`;
+const rowIds = (param: string) =>
+  `ARRAY(SELECT k::uuid FROM unnest(${param}::text[]) AS k WHERE pg_input_is_valid(k, 'uuid'))`;
 
 /**
- * A session and everything the device keeps of it. Raw keystroke intervals of
- * a session the document no longer has (retention, or a deletion from another
+ * A {@link RowChange} as one statement, with a part for each list that is not
+ * empty: atomic without a transaction's two extra round trips. Deleting a
+ * session deletes what the device keeps of it: raw keystroke intervals of a
+ * session the document no longer has (retention, or a deletion from another
  * replica) must not outlive it on the device.
  */
-const DELETE_SESSIONS = `WITH ${ROW_IDS},
-  s AS (DELETE FROM sessions WHERE id IN (SELECT id FROM ids)),
-  p AS (DELETE FROM local_session_private WHERE session_id IN (SELECT id FROM ids))
-  DELETE FROM local_activity WHERE session_id IN (SELECT id FROM ids)`;
-
-const UPSERT_SESSIONS = upsertFromJson('sessions', SESSION_COLUMNS);
-const UPSERT_FLOW_STATES = upsertFromJson('flow_states', FLOW_STATE_COLUMNS);
+function writeRowsStatement(change: RowChange): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const parts: string[] = [];
+  if (change.sessions.length > 0) {
+    parts.push(upsertFromJson('sessions', SESSION_COLUMNS, param(JSON.stringify(change.sessions))));
+  }
+  if (change.deletedSessions.length > 0) {
+    const ids = rowIds(param(change.deletedSessions));
+    parts.push(
+      `DELETE FROM sessions WHERE id = ANY(${ids})`,
+      `DELETE FROM local_session_private WHERE session_id = ANY(${ids})`,
+      `DELETE FROM local_activity WHERE session_id = ANY(${ids})`,
+    );
+  }
+  if (change.flowStates.length > 0) {
+    parts.push(
+      upsertFromJson('flow_states', FLOW_STATE_COLUMNS, param(JSON.stringify(change.flowStates))),
+    );
+  }
+  if (change.deletedFlowStates.length > 0) {
+    parts.push(
+      `DELETE FROM flow_states WHERE id = ANY(${rowIds(param(change.deletedFlowStates))})`,
+    );
+  }
+  const last = parts.pop() ?? '';
+  const sql =
+    parts.length === 0
+      ? last
+      : `WITH ${parts.map((p, i) => `w${i} AS (${p})`).join(',\n')}\n${last}`;
+  return { sql, params };
+}
 
 /**
  * Document updates cross the PGlite boundary as base64 text, never as a bytea
@@ -236,22 +265,8 @@ class PgliteReplicaStore implements ReplicaStore {
   }
 
   async writeRows(change: RowChange): Promise<void> {
-    await this.pg.transaction(async (tx) => {
-      if (change.sessions.length > 0) {
-        await tx.query(UPSERT_SESSIONS, [JSON.stringify(change.sessions)]);
-      }
-      if (change.deletedSessions.length > 0) {
-        await tx.query(DELETE_SESSIONS, [[...change.deletedSessions]]);
-      }
-      if (change.flowStates.length > 0) {
-        await tx.query(UPSERT_FLOW_STATES, [JSON.stringify(change.flowStates)]);
-      }
-      if (change.deletedFlowStates.length > 0) {
-        await tx.query(`WITH ${ROW_IDS} DELETE FROM flow_states WHERE id IN (SELECT id FROM ids)`, [
-          [...change.deletedFlowStates],
-        ]);
-      }
-    });
+    const { sql, params } = writeRowsStatement(change);
+    if (params.length > 0) await this.pg.query(sql, params);
   }
 
   async sessionIds(): Promise<string[]> {

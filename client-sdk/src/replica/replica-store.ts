@@ -33,7 +33,7 @@ export interface DocUpdateStore {
 /** The rows materialised from the document, written only by the materializer. */
 export interface MaterializedRowStore {
   /**
-   * Writes one change of the rows in one transaction: all of it or none. Deleting a session
+   * Writes one change of the rows atomically: all of it or none. Deleting a session
    * deletes everything the device keeps of it (private fields, raw activity); an id that
    * cannot be a row's (no UUID) is ignored.
    */
