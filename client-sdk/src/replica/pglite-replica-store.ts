@@ -4,6 +4,7 @@ import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
 import { ROWS_MARK_KEY } from './rows-mark';
 import { prepareReplicaDir } from './replica-template';
+import { sessionExtent, type SessionExtent } from './session-extent';
 import type {
   CurrentFlow,
   FlowStateRecord,
@@ -120,6 +121,12 @@ const SESSION_COLUMNS = [
   'source',
 ] as const satisfies readonly (keyof SessionRecord)[];
 
+/** Columns derived from a session's fields (written with it, never read back into a record). */
+const SESSION_DERIVED_COLUMNS = [
+  'extent_start_ms',
+  'extent_end_ms',
+] as const satisfies readonly (keyof SessionExtent)[];
+
 const FLOW_STATE_COLUMNS = [
   'id',
   'session_id',
@@ -163,7 +170,10 @@ const DELETE_SESSIONS = `WITH ${ROW_IDS},
   p AS (DELETE FROM local_session_private WHERE session_id IN (SELECT id FROM ids))
   DELETE FROM local_activity WHERE session_id IN (SELECT id FROM ids)`;
 
-const UPSERT_SESSIONS = upsertFromJson('sessions', SESSION_COLUMNS);
+const UPSERT_SESSIONS = upsertFromJson('sessions', [
+  ...SESSION_COLUMNS,
+  ...SESSION_DERIVED_COLUMNS,
+]);
 const UPSERT_FLOW_STATES = upsertFromJson('flow_states', FLOW_STATE_COLUMNS);
 
 /**
@@ -174,6 +184,26 @@ const UPSERT_FLOW_STATES = upsertFromJson('flow_states', FLOW_STATE_COLUMNS);
  * (docs/performance.md).
  */
 const INSERT_DOC_UPDATE = `INSERT INTO ydoc_updates (generation, payload) VALUES ($1, decode($2, 'base64'))`;
+
+/** Sessions with their device-only fields, as {@link toSessionRecord} reads them. */
+const SESSIONS_SELECT = `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
+  FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id`;
+
+/**
+ * The sessions whose extent meets [$1, $2], both ends included. The range expression is the one
+ * `sessions_extent_idx` indexes (replica migration 3); a NULL end makes it unbounded.
+ */
+const SESSIONS_OVERLAPPING = `${SESSIONS_SELECT}
+  WHERE int8range(s.extent_start_ms, s.extent_end_ms, '[]') && int8range($1, $2, '[]')
+  ORDER BY s.start_time, s.id`;
+
+/**
+ * A query bound as an int8 PostgreSQL accepts: any finite ms (a range may be far outside what a
+ * Date holds) clamped to the safe integers, which lie beyond every time a session can have.
+ */
+function extentBound(ms: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(-Number.MAX_SAFE_INTEGER, ms));
+}
 
 const CURRENT_FLOW_SQL = `
   SELECT s.id AS session_id, f.start_time AS flow_since, f.intensity_score
@@ -232,7 +262,8 @@ class PgliteReplicaStore implements ReplicaStore {
   async writeRows(change: RowChange): Promise<void> {
     await this.pg.transaction(async (tx) => {
       if (change.sessions.length > 0) {
-        await tx.query(UPSERT_SESSIONS, [JSON.stringify(change.sessions)]);
+        const rows = change.sessions.map((s) => ({ ...s, ...sessionExtent(s) }));
+        await tx.query(UPSERT_SESSIONS, [JSON.stringify(rows)]);
       }
       if (change.deletedSessions.length > 0) {
         await tx.query(DELETE_SESSIONS, [[...change.deletedSessions]]);
@@ -310,11 +341,15 @@ class PgliteReplicaStore implements ReplicaStore {
   }
 
   async allSessions(): Promise<SessionRecord[]> {
-    const { rows } = await this.pg.query<Row>(
-      `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
-       FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id
-       ORDER BY s.start_time, s.id`,
-    );
+    const { rows } = await this.pg.query<Row>(`${SESSIONS_SELECT} ORDER BY s.start_time, s.id`);
+    return rows.map(toSessionRecord);
+  }
+
+  async sessionsOverlapping(startMs: number, endMs: number): Promise<SessionRecord[]> {
+    const { rows } = await this.pg.query<Row>(SESSIONS_OVERLAPPING, [
+      extentBound(Math.floor(startMs)),
+      extentBound(Math.ceil(endMs)),
+    ]);
     return rows.map(toSessionRecord);
   }
 
