@@ -39,9 +39,10 @@ const SEED = Number(process.env.RANGE_SEED ?? Date.now() % 2 ** 31);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
- * An instant near T0 on a 30-minute grid (every zone's midnight is on it), often 1 ms off, and
- * sometimes with digits below the millisecond (`finer`), as any replica may write them: `…9996`
- * after a `.999` is rounded up to the next millisecond by a TIMESTAMPTZ column.
+ * An instant near T0 on a 30-minute grid (midnight in UTC, Paris, Kolkata and St John's is on it,
+ * Chatham's at +13:45 is not), often 1 ms off, and sometimes with digits below the millisecond
+ * (`finer`), as any replica may write them: `…9996` after a `.999` is rounded up to the next
+ * millisecond by a TIMESTAMPTZ column.
  */
 const gridInstant = fc
   .tuple(
