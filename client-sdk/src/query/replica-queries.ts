@@ -5,9 +5,9 @@ import type {
   UserDoc,
   UserInsight,
 } from '@mindful/shared';
+import { dailyTotals } from '@mindful/shared';
 import type { SessionRecord } from '../replica/replica-records';
 import { liveDerived } from './live-derived';
-import { dailyTotals } from '@mindful/shared';
 import {
   flowPeriodsInRange,
   focusHeatmap,

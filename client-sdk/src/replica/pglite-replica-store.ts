@@ -17,6 +17,8 @@ import type { ReplicaStore, RowChange, SessionPrivateFields } from './replica-st
 import {
   buildHistoryQuery,
   decodeCursor,
+  sessionsOverlappingQuery,
+  SESSIONS_SELECT,
   toFlowStateRecord,
   toSessionRecord,
   type Row,
@@ -185,26 +187,6 @@ const UPSERT_FLOW_STATES = upsertFromJson('flow_states', FLOW_STATE_COLUMNS);
  */
 const INSERT_DOC_UPDATE = `INSERT INTO ydoc_updates (generation, payload) VALUES ($1, decode($2, 'base64'))`;
 
-/** Sessions with their device-only fields, as {@link toSessionRecord} reads them. */
-const SESSIONS_SELECT = `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
-  FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id`;
-
-/**
- * The sessions whose extent meets [$1, $2], both ends included. The range expression is the one
- * `sessions_extent_idx` indexes (replica migration 3); a NULL end makes it unbounded.
- */
-const SESSIONS_OVERLAPPING = `${SESSIONS_SELECT}
-  WHERE int8range(s.extent_start_ms, s.extent_end_ms, '[]') && int8range($1, $2, '[]')
-  ORDER BY s.start_time, s.id`;
-
-/**
- * A query bound as an int8 PostgreSQL accepts: any finite ms (a range may be far outside what a
- * Date holds) clamped to the safe integers, which lie beyond every time a session can have.
- */
-function extentBound(ms: number): number {
-  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(-Number.MAX_SAFE_INTEGER, ms));
-}
-
 const CURRENT_FLOW_SQL = `
   SELECT s.id AS session_id, f.start_time AS flow_since, f.intensity_score
   FROM sessions s
@@ -346,10 +328,8 @@ class PgliteReplicaStore implements ReplicaStore {
   }
 
   async sessionsOverlapping(startMs: number, endMs: number): Promise<SessionRecord[]> {
-    const { rows } = await this.pg.query<Row>(SESSIONS_OVERLAPPING, [
-      extentBound(Math.floor(startMs)),
-      extentBound(Math.ceil(endMs)),
-    ]);
+    const q = sessionsOverlappingQuery(startMs, endMs);
+    const { rows } = await this.pg.query<Row>(q.sql, q.params);
     return rows.map(toSessionRecord);
   }
 
