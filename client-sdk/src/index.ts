@@ -64,6 +64,7 @@ export type {
   SessionPrivateFields,
 } from './replica/replica-store';
 export { openPgliteReplicaStore } from './replica/pglite-replica-store';
+export { sessionExtent, type SessionExtent } from './replica/session-extent';
 export { acquireReplicaLock, type ReplicaLock } from './replica/replica-lock';
 export { REPLICA_MIGRATIONS } from './replica/replica-migrations';
 export { PERSISTENCE_ORIGIN, COMPACT_THRESHOLD } from './doc/doc-persistence';

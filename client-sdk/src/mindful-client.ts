@@ -136,6 +136,10 @@ export class MindfulClient {
         this.ensureOpen('query the replica');
         return this.store.allSessions();
       },
+      sessionsOverlapping: (startMs: number, endMs: number) => {
+        this.ensureOpen('query the replica');
+        return this.store.sessionsOverlapping(startMs, endMs);
+      },
       onSessionsChanged: sharedChangeFeed((notify) => this.store.liveSessionsChanged(notify)),
       onWiped: (listener: () => void) => this.events.on('wiped', listener),
       onError: (error: unknown) => this.events.emit('error', error),

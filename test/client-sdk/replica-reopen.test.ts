@@ -28,6 +28,7 @@ const READS = new Set([
   'activityOf',
   'history',
   'allSessions',
+  'sessionsOverlapping',
   'flowStatesOf',
   'currentFlow',
   'close',

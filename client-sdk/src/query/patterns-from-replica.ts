@@ -54,7 +54,7 @@ export function patternsAndInsights(
  *
  * @example
  * ```ts
- * const baseline = baselineWithPeakHours(options.flow?.baseline ?? null, await store.allSessions(), offset);
+ * const baseline = baselineWithPeakHours(options.flow?.baseline ?? null, await store.patternHistory(start), offset);
  * new RunningSummary(startTime, { ...options.flow, baseline });
  * ```
  */

@@ -6,11 +6,13 @@ import {
   intlZoneOffset,
   storedTimeMs,
   type DailyTotals,
+  type DayWindow,
   type ZoneOffsetAt,
 } from '@mindful/shared';
 import { z } from 'zod';
 import { InvalidQueryError } from './invalid-query-error';
 import type { SessionRecord } from '../replica/replica-records';
+import { sessionEnd } from '../replica/session-extent';
 
 /** A span of real time, [start, end): ms since epoch or ISO-8601 text. */
 export interface TimeRange {
@@ -73,12 +75,6 @@ export function zoneOf(
   }
 }
 
-function sessionEnd(s: SessionRecord): number {
-  const start = Date.parse(s.start_time);
-  if (s.end_time !== null) return Date.parse(s.end_time);
-  return start + (s.total_duration_ms ?? s.active_duration_ms ?? 0);
-}
-
 /** The sessions overlapping `range` (an open session counts up to its recorded length), oldest first. */
 export function sessionsInRange(
   sessions: readonly SessionRecord[],
@@ -119,22 +115,28 @@ export function flowPeriodsInRange(
   return out.sort((a, b) => Date.parse(a.start_time) - Date.parse(b.start_time));
 }
 
+/**
+ * Checks a {@link DayRange}; returns its days as real-time windows (sorted, adjoining, at least
+ * one). Throws {@link InvalidQueryError}.
+ */
+export function parseDayRange(range: DayRange, utcOffsetMinutes: number | undefined): DayWindow[] {
+  const parsed = dayRangeSchema.safeParse(range);
+  if (!parsed.success) throw new InvalidQueryError(issues(parsed.error));
+  const offsetAt = zoneOf(range.timeZone, utcOffsetMinutes);
+  try {
+    return dayWindows(range.from, range.to, offsetAt);
+  } catch (error) {
+    throw new InvalidQueryError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /** Daily totals (the shared definitions) of the days of `range`. Throws {@link InvalidQueryError}. */
 export function dailyTotalsInRange(
   sessions: readonly SessionRecord[],
   range: DayRange,
   utcOffsetMinutes: number | undefined,
 ): DailyTotals[] {
-  const parsed = dayRangeSchema.safeParse(range);
-  if (!parsed.success) throw new InvalidQueryError(issues(parsed.error));
-  const offsetAt = zoneOf(range.timeZone, utcOffsetMinutes);
-  let windows;
-  try {
-    windows = dayWindows(range.from, range.to, offsetAt);
-  } catch (error) {
-    throw new InvalidQueryError(error instanceof Error ? error.message : String(error));
-  }
-  return dailyTotals(sessions, windows);
+  return dailyTotals(sessions, parseDayRange(range, utcOffsetMinutes));
 }
 
 /** Flow seconds per local hour of the week over every session (a focus heatmap's cells). */

@@ -5,12 +5,14 @@ import type {
   UserDoc,
   UserInsight,
 } from '@mindful/shared';
+import { dailyTotals } from '@mindful/shared';
 import type { SessionRecord } from '../replica/replica-records';
 import { liveDerived } from './live-derived';
 import {
-  dailyTotalsInRange,
   flowPeriodsInRange,
   focusHeatmap,
+  parseDayRange,
+  parseTimeRange,
   sessionsInRange,
   type DayRange,
   type FlowPeriodRecord,
@@ -20,6 +22,8 @@ import {
 /** What the range queries need from the client (kept narrow so they stay testable on their own). */
 export interface ReplicaQueryContext {
   allSessions(): Promise<SessionRecord[]>;
+  /** A superset of the sessions touching [startMs, endMs], oldest first (see ReplicaQueryStore). */
+  sessionsOverlapping(startMs: number, endMs: number): Promise<SessionRecord[]>;
   onSessionsChanged(listener: () => void): Promise<() => Promise<void>>;
   onWiped(listener: () => void): () => void;
   onError(error: unknown): void;
@@ -73,13 +77,28 @@ export interface LiveRangeQueries {
   settings(onChange: (settings: PrivacySettings) => void): Promise<() => Promise<void>>;
 }
 
-/** Builds the one-shot range queries. */
+/**
+ * Builds the one-shot range queries. The replica reads only the sessions whose extent meets the
+ * range (SQL prunes); the same filters as over every session then decide, so the answers are
+ * those over {@link ReplicaQueryContext.allSessions}. A range is checked before the replica is
+ * read.
+ */
 export function rangeQueries(ctx: ReplicaQueryContext): RangeQueries {
+  const overlapping = (range: TimeRange) => {
+    const { start, end } = parseTimeRange(range);
+    return ctx.sessionsOverlapping(start, end);
+  };
   return {
-    sessions: async (range) => sessionsInRange(await ctx.allSessions(), range),
-    flowPeriods: async (range) => flowPeriodsInRange(await ctx.allSessions(), range),
-    dailyTotals: async (range) =>
-      dailyTotalsInRange(await ctx.allSessions(), range, ctx.utcOffsetMinutes()),
+    sessions: async (range) => sessionsInRange(await overlapping(range), range),
+    flowPeriods: async (range) => flowPeriodsInRange(await overlapping(range), range),
+    dailyTotals: async (range) => {
+      const windows = parseDayRange(range, ctx.utcOffsetMinutes());
+      // Everything dailyTotals counts lies in its windows (coding time and flow clipped to
+      // them, an interruption at a period's end in the window holding the instant before it).
+      const first = windows[0].start_ms;
+      const last = windows[windows.length - 1].end_ms;
+      return dailyTotals(await ctx.sessionsOverlapping(first, last), windows);
+    },
     focusHeatmap: async (timeZone) =>
       focusHeatmap(await ctx.allSessions(), timeZone, ctx.utcOffsetMinutes()),
   };

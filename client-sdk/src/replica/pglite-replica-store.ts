@@ -5,6 +5,7 @@ import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
 import { ROWS_MARK_KEY } from './rows-mark';
 import { prepareReplicaDir } from './replica-template';
+import { sessionExtent, type SessionExtent } from './session-extent';
 import type {
   CurrentFlow,
   FlowStateRecord,
@@ -17,6 +18,8 @@ import type { ReplicaStore, RowChange, SessionPrivateFields } from './replica-st
 import {
   buildHistoryQuery,
   decodeCursor,
+  sessionsOverlappingQuery,
+  SESSIONS_SELECT,
   toFlowStateRecord,
   toSessionRecord,
   type Row,
@@ -121,6 +124,14 @@ const SESSION_COLUMNS = [
   'source',
 ] as const satisfies readonly (keyof SessionRecord)[];
 
+/** Columns derived from a session's fields (written with it, never read back into a record). */
+const SESSION_DERIVED_COLUMNS = [
+  'extent_start_ms',
+  'extent_end_ms',
+] as const satisfies readonly (keyof SessionExtent)[];
+
+const SESSION_ROW_COLUMNS = [...SESSION_COLUMNS, ...SESSION_DERIVED_COLUMNS];
+
 const FLOW_STATE_COLUMNS = [
   'id',
   'session_id',
@@ -168,7 +179,8 @@ function writeRowsStatement(change: RowChange): { sql: string; params: unknown[]
   const param = (value: unknown) => `$${params.push(value)}`;
   const parts: string[] = [];
   if (change.sessions.length > 0) {
-    parts.push(upsertFromJson('sessions', SESSION_COLUMNS, param(JSON.stringify(change.sessions))));
+    const rows = change.sessions.map((s) => ({ ...s, ...sessionExtent(s) }));
+    parts.push(upsertFromJson('sessions', SESSION_ROW_COLUMNS, param(JSON.stringify(rows))));
   }
   if (change.deletedSessions.length > 0) {
     const ids = rowIds(param(change.deletedSessions));
@@ -204,11 +216,6 @@ function writeRowsStatement(change: RowChange): { sql: string; params: unknown[]
  * (docs/performance.md).
  */
 const INSERT_DOC_UPDATE = `INSERT INTO ydoc_updates (generation, payload) VALUES ($1, decode($2, 'base64'))`;
-
-/** Sessions with the fields the privacy settings keep on the device (`s`, `p`). */
-const SESSIONS_WITH_PRIVATE = `SELECT s.*, p.project_path AS private_project_path,
-    p.environment_data AS private_environment_data
-  FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id`;
 
 const CURRENT_FLOW_SQL = `
   SELECT s.id AS session_id, f.start_time AS flow_since, f.intensity_score
@@ -331,15 +338,19 @@ class PgliteReplicaStore implements ReplicaStore {
   }
 
   async allSessions(): Promise<SessionRecord[]> {
-    const { rows } = await this.pg.query<Row>(
-      `${SESSIONS_WITH_PRIVATE} ORDER BY s.start_time, s.id`,
-    );
+    const { rows } = await this.pg.query<Row>(`${SESSIONS_SELECT} ORDER BY s.start_time, s.id`);
+    return rows.map(toSessionRecord);
+  }
+
+  async sessionsOverlapping(startMs: number, endMs: number): Promise<SessionRecord[]> {
+    const q = sessionsOverlappingQuery(startMs, endMs);
+    const { rows } = await this.pg.query<Row>(q.sql, q.params);
     return rows.map(toSessionRecord);
   }
 
   async patternHistory(now: number): Promise<SessionRecord[]> {
     const { rows } = await this.pg.query<Row>(
-      `${SESSIONS_WITH_PRIVATE}
+      `${SESSIONS_SELECT}
        WHERE s.end_time IS NOT NULL AND s.start_time >= $1
        ORDER BY s.start_time DESC, s.id DESC LIMIT $2`,
       [

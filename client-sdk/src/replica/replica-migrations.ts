@@ -9,7 +9,9 @@
  *   keystroke timings, unsynced project paths) and the replica's own bookkeeping.
  *
  * Durations are INTEGER (the document bounds them to 7 days, < 2^31 ms) and timestamps in ms are
- * DOUBLE PRECISION, so PGlite returns plain numbers rather than BigInt.
+ * DOUBLE PRECISION, so PGlite returns plain numbers rather than BigInt. The sessions' extent is
+ * BIGINT all the same: only SQL reads it, through an `int8range` (PostgreSQL has no range type
+ * over DOUBLE PRECISION).
  */
 export const REPLICA_MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
@@ -98,6 +100,21 @@ ALTER TABLE sessions
   ADD COLUMN machine TEXT,
   ADD COLUMN category TEXT,
   ADD COLUMN source TEXT;
+`,
+  },
+  {
+    // Each session's full time extent (see session-extent.ts), so a range query reads only the
+    // sessions that may touch its range instead of every session. NULL ends (a row written
+    // before this migration, until the rebuild on the next open fills it) make an unbounded
+    // range: such a row is read by every range query, never missed. The GiST index serves "the
+    // extent overlaps [a, b]" from either side, which no single B-tree does.
+    version: 3,
+    sql: `
+ALTER TABLE sessions
+  ADD COLUMN extent_start_ms BIGINT,
+  ADD COLUMN extent_end_ms BIGINT;
+CREATE INDEX sessions_extent_idx ON sessions
+  USING gist (int8range(extent_start_ms, extent_end_ms, '[]'));
 `,
   },
 ];

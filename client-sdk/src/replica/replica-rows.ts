@@ -36,6 +36,35 @@ function toIso(value: number | string): string {
   return date.toISOString();
 }
 
+/** Sessions with their device-only fields, as {@link toSessionRecord} reads them. */
+export const SESSIONS_SELECT = `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
+  FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id`;
+
+/**
+ * SQL of the sessions whose extent meets [startMs, endMs] (finite), both ends included, oldest
+ * first. The range expression is the one `sessions_extent_idx` indexes (replica migration 3); a
+ * NULL end makes it unbounded. Fractions of a millisecond widen the range to whole ones.
+ */
+export function sessionsOverlappingQuery(
+  startMs: number,
+  endMs: number,
+): { sql: string; params: number[] } {
+  return {
+    sql: `${SESSIONS_SELECT}
+      WHERE int8range(s.extent_start_ms, s.extent_end_ms, '[]') && int8range($1, $2, '[]')
+      ORDER BY s.start_time, s.id`,
+    params: [extentBound(Math.floor(startMs)), extentBound(Math.ceil(endMs))],
+  };
+}
+
+/**
+ * A bound as an int8 PostgreSQL accepts: any finite ms (a range may lie far outside what a Date
+ * holds) clamped to the safe integers, which lie beyond every time a session can have.
+ */
+function extentBound(ms: number): number {
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(-Number.MAX_SAFE_INTEGER, ms));
+}
+
 /** SQL and row mapping of one history page. */
 export function buildHistoryQuery(
   query: HistoryQuery,
@@ -62,8 +91,7 @@ export function buildHistoryQuery(
     );
   }
   params.push(limit + 1);
-  const sql = `SELECT s.*, p.project_path AS private_project_path, p.environment_data AS private_environment_data
-    FROM sessions s LEFT JOIN local_session_private p ON p.session_id = s.id
+  const sql = `${SESSIONS_SELECT}
     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY s.start_time DESC, s.id DESC LIMIT $${params.length}`;
   return {

@@ -71,6 +71,13 @@ export interface ReplicaQueryStore {
    * `PATTERN_HISTORY` before it, oldest first.
    */
   patternHistory(now: number): Promise<SessionRecord[]>;
+  /**
+   * The sessions that may touch [startMs, endMs] (ms since epoch, finite), oldest first like
+   * {@link ReplicaQueryStore.allSessions}: every session whose extent — its span and its flow
+   * periods, see `sessionExtent` — meets the range, both ends included. A superset of what any
+   * range query keeps, for it to filter: the read prunes, it does not decide.
+   */
+  sessionsOverlapping(startMs: number, endMs: number): Promise<SessionRecord[]>;
   flowStatesOf(sessionId: string): Promise<FlowStateRecord[]>;
   currentFlow(): Promise<CurrentFlow>;
 }
