@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RECOMMENDATIONS } from '@mindful/shared';
 import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
 import { endedSessionWithFlow } from '../server/sync-helpers';
+import { leakyUpdateAdvice } from './helpers/peak-hour-advice';
 
 const USER = '5b4c3d2e-1f0a-4b9c-8d7e-6f5a4b3c2d1e';
 const WEEK = 7 * 86_400_000;
@@ -24,22 +25,7 @@ async function history(weeks: number, before: number): Promise<void> {
   await client.flush();
 }
 
-/** The recommendations for a leaky update (3 context switches) at `at`, in a new session. */
-async function adviceAt(at: number): Promise<readonly string[]> {
-  await client.startSession({ startTime: at - 60_000 });
-  const result = await client.recordActivity({
-    keystrokeIntervals: [150, 160, 155],
-    contextSwitches: 3,
-    errorEvents: 0,
-    focusDurationMs: 60_000,
-    fileModifications: 1,
-    keystrokes: 3,
-    linesAdded: 0,
-    at,
-  });
-  await client.endSession(at + 60_000);
-  return result.recommendations;
-}
+const adviceAt = (at: number) => leakyUpdateAdvice(client, at);
 
 it("advises protecting the user's peak hour from the replica's history, only during it", async () => {
   const peak = MONDAY_NINE + 20 * WEEK + 30 * 60_000;

@@ -11,9 +11,9 @@ import {
   createMindfulClient,
   openPgliteReplicaStore,
   type MindfulClient,
-  type ReplicaStore,
 } from '@mindful/client-sdk';
 import { endedSessionWithFlow } from '../server/sync-helpers';
+import { recording } from './helpers/recording-store';
 
 const USER = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
 const START = Date.parse('2025-06-02T09:00:00Z');
@@ -23,24 +23,10 @@ let client: MindfulClient;
 let calls: string[];
 let errors: unknown[];
 
-/** The real store, every call of `writeRows` counted. */
-function counting(store: ReplicaStore): ReplicaStore {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value: unknown = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(name));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
-
 beforeEach(async () => {
   calls = [];
   errors = [];
-  const store = counting(await openPgliteReplicaStore('memory://'));
+  const store = recording(await openPgliteReplicaStore('memory://'), calls);
   client = await createMindfulClient({ dataDir: 'memory://', userId: USER, store });
   client.events.on('error', (error) => errors.push(error));
 });

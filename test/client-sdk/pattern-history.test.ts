@@ -7,6 +7,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { PATTERN_HISTORY, RECOMMENDATIONS } from '@mindful/shared';
 import { createMindfulClient, type MindfulClient } from '@mindful/client-sdk';
 import { endedSessionWithFlow } from '../server/sync-helpers';
+import { leakyUpdateAdvice } from './helpers/peak-hour-advice';
 
 const USER = '8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968';
 const DAY = 86_400_000;
@@ -64,20 +65,7 @@ it("a new session's peak hours come from the 180 days before its start", async (
   expect(await adviceAt(muchLater)).not.toContain(RECOMMENDATIONS.protectPeakHour);
 });
 
-/** The recommendations for a leaky update (3 context switches) at `at`, in a new session. */
 async function adviceAt(at: number): Promise<readonly string[]> {
   now = at;
-  await client.startSession({ startTime: at - 60_000 });
-  const result = await client.recordActivity({
-    keystrokeIntervals: [150, 160, 155],
-    contextSwitches: 3,
-    errorEvents: 0,
-    focusDurationMs: 60_000,
-    fileModifications: 1,
-    keystrokes: 3,
-    linesAdded: 0,
-    at,
-  });
-  await client.endSession(at + 60_000);
-  return result.recommendations;
+  return leakyUpdateAdvice(client, at);
 }

@@ -26,6 +26,7 @@ import {
   type TimeRange,
 } from '../../client-sdk/src/query/range-queries';
 import { endedSessionWithFlow, sessionEntry } from '../server/sync-helpers';
+import { recording } from './helpers/recording-store';
 
 const USER = '6b0e3f1a-7c2d-4e9b-8a5f-1d3c5e7a9b2d';
 const MINUTE = 60_000;
@@ -193,17 +194,11 @@ describe('range queries over the sessions the replica prunes to', () => {
 
   beforeAll(async () => {
     store = await openPgliteReplicaStore('memory://');
-    const recording = new Proxy(store, {
-      get(target, name, receiver) {
-        const value: unknown = Reflect.get(target, name, receiver);
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          calls.push(String(name));
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    client = await createMindfulClient({
+      dataDir: 'memory://',
+      userId: USER,
+      store: recording(store, calls),
     });
-    client = await createMindfulClient({ dataDir: 'memory://', userId: USER, store: recording });
     client.doc.ydoc.transact(() => {
       for (const s of [...adversarial, ...year, ...rounded]) client.doc.putSession(s);
     });

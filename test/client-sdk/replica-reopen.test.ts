@@ -8,11 +8,8 @@ import path from 'node:path';
 import * as Y from 'yjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UserDoc } from '@mindful/shared';
-import {
-  createMindfulClient,
-  openPgliteReplicaStore,
-  type ReplicaStore,
-} from '@mindful/client-sdk';
+import { createMindfulClient, openPgliteReplicaStore } from '@mindful/client-sdk';
+import { recording } from './helpers/recording-store';
 
 const USER = '4d1f0c2a-8b3e-4f6a-9c7d-2e5b8a1f3c90';
 const START = Date.parse('2026-03-02T09:00:00Z');
@@ -33,20 +30,6 @@ const READS = new Set([
   'currentFlow',
   'close',
 ]);
-
-/** The real PGlite store, every method call recorded by name. */
-function recording(store: ReplicaStore, calls: string[]): ReplicaStore {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value: unknown = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        calls.push(String(name));
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-}
 
 /** Saves a change to the replica's document without its rows, as a crash in between would. */
 async function changeDocumentOnly(dataDir: string, change: (doc: UserDoc) => void) {

@@ -115,8 +115,12 @@ describeEachStore('job scheduler', (store, kind) => {
       'the failure to be recorded',
     );
     await waitFor(() => attempts.length >= 3, 'two retries');
+    // The delay runs from the failed run's start on the database clock; `attempts` are stamped
+    // when run() is entered, after that start was recorded, which under load can be tens of ms
+    // later for one attempt than for the next. Half the delay still tells a retry after its
+    // delay from one at once (a few ms).
     const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(retryMs * 0.9);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(retryMs / 2);
     const failures = lines.filter((l) => l.job === 'flaky' && l.msg.startsWith('job failed'));
     expect(failures.map((l) => l.err?.message)).toEqual(['boom 1', 'boom 2']);
     await waitFor(

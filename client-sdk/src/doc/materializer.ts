@@ -1,9 +1,4 @@
-import {
-  flowStateEntrySchema,
-  type FlowStateEntry,
-  type SessionEntry,
-  type UserDoc,
-} from '@mindful/shared';
+import { flowStateEntrySchema, type FlowStateEntry, type UserDoc } from '@mindful/shared';
 import type { MaterializedRowStore, ReplicaMetaStore, RowChange } from '../replica/replica-store';
 import type { WriteQueue } from '../replica/write-queue';
 import { ROWS_MARK_KEY, rowsMarkOf, sameRowsMark, type RowsMark } from '../replica/rows-mark';
@@ -112,37 +107,19 @@ export class Materializer {
 
   private async flush(): Promise<void> {
     this.scheduled = false;
-    const sessions = [...this.pendingSessions];
-    const flowStates = [...this.pendingFlowStates];
-    this.pendingSessions.clear();
-    this.pendingFlowStates.clear();
-    const change = {
-      sessions: [] as SessionEntry[],
-      deletedSessions: [] as string[],
-      flowStates: [] as FlowStateEntry[],
-      deletedFlowStates: [] as string[],
-    } satisfies RowChange;
     const written: string[] = [];
-    for (const key of sessions) {
-      const entry = this.doc.getSession(key);
-      if (entry) change.sessions.push(entry);
-      else if (!this.doc.sessions.has(key)) change.deletedSessions.push(key);
-      else {
-        this.reject({ kind: 'session', key });
-        continue;
-      }
-      written.push(`session:${key}`);
-    }
-    for (const key of flowStates) {
-      const entry = flowStateAt(this.doc, key);
-      if (entry) change.flowStates.push(entry);
-      else if (!this.doc.flowStates.has(key)) change.deletedFlowStates.push(key);
-      else {
-        this.reject({ kind: 'flow_state', key });
-        continue;
-      }
-      written.push(`flow_state:${key}`);
-    }
+    const sessions = this.sort('session', this.pendingSessions, written, (key) =>
+      this.doc.getSession(key),
+    );
+    const flows = this.sort('flow_state', this.pendingFlowStates, written, (key) =>
+      flowStateAt(this.doc, key),
+    );
+    const change: RowChange = {
+      sessions: sessions.upserts,
+      deletedSessions: sessions.deletes,
+      flowStates: flows.upserts,
+      deletedFlowStates: flows.deletes,
+    };
     try {
       await this.withdrawMark();
       if (written.length > 0) await this.store.writeRows(change);
@@ -151,6 +128,34 @@ export class Materializer {
       throw error;
     }
     for (const key of written) this.unmaterialized.delete(key);
+  }
+
+  /**
+   * Empties `pending` into what to write: the valid entry of each key to upsert, a key the
+   * document no longer has to delete, and an invalid entry rejected. `written` gets the keys of
+   * the first two.
+   */
+  private sort<T>(
+    kind: RejectedEntry['kind'],
+    pending: Set<string>,
+    written: string[],
+    valid: (key: string) => T | undefined,
+  ): { upserts: T[]; deletes: string[] } {
+    const map = kind === 'session' ? this.doc.sessions : this.doc.flowStates;
+    const upserts: T[] = [];
+    const deletes: string[] = [];
+    for (const key of pending) {
+      const entry = valid(key);
+      if (entry) upserts.push(entry);
+      else if (!map.has(key)) deletes.push(key);
+      else {
+        this.reject({ kind, key });
+        continue;
+      }
+      written.push(`${kind}:${key}`);
+    }
+    pending.clear();
+    return { upserts, deletes };
   }
 
   /** An invalid entry: reported, and the rows now leave something of the document out. */
