@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { fromBase64, toBase64 } from 'lib0/buffer';
-import { PATTERN_HISTORY } from '@mindful/shared';
+import { flowStateEntrySchema, PATTERN_HISTORY, sessionEntrySchema } from '@mindful/shared';
 import { live, type PGliteWithLive } from '@electric-sql/pglite/live';
 import { REPLICA_MIGRATIONS, WIPED_TABLES } from './replica-migrations';
 import { ROWS_MARK_KEY } from './rows-mark';
@@ -98,31 +98,11 @@ export async function migrateReplica(pg: PGlite): Promise<void> {
   }
 }
 
-/** The columns the materializer writes: each a field of the record, of the same name. */
-const SESSION_COLUMNS = [
-  'id',
-  'start_time',
-  'end_time',
-  'total_duration_ms',
-  'active_duration_ms',
-  'files_modified',
-  'keystrokes',
-  'lines_added',
-  'lines_deleted',
-  'language_breakdown',
-  'project_path',
-  'environment_data',
-  'flow_state_periods',
-  'interruption_count',
-  'error_rate',
-  'focus_score',
-  'device_id',
-  'updated_at',
-  'editor',
-  'machine',
-  'category',
-  'source',
-] as const satisfies readonly (keyof SessionRecord)[];
+/**
+ * The columns the materializer writes: every field of a document entry is a column of the same
+ * name (a field added to the entries needs a replica migration adding its column).
+ */
+const SESSION_COLUMNS = Object.keys(sessionEntrySchema.shape);
 
 /** Columns derived from a session's fields (written with it, never read back into a record). */
 const SESSION_DERIVED_COLUMNS = [
@@ -132,19 +112,7 @@ const SESSION_DERIVED_COLUMNS = [
 
 const SESSION_ROW_COLUMNS = [...SESSION_COLUMNS, ...SESSION_DERIVED_COLUMNS];
 
-const FLOW_STATE_COLUMNS = [
-  'id',
-  'session_id',
-  'start_time',
-  'end_time',
-  'duration_ms',
-  'intensity_score',
-  'context_switches',
-  'recovery_time_ms',
-  'typing_rhythm_data',
-  'error_events',
-  'environmental_factors',
-] as const satisfies readonly (keyof FlowStateRecord)[];
+const FLOW_STATE_COLUMNS = Object.keys(flowStateEntrySchema.shape);
 
 /** Upserts the rows of JSON array `param`, every column. */
 function upsertFromJson(table: string, columns: readonly string[], param: string): string {
