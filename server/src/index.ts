@@ -15,6 +15,7 @@ export { GenerationMovedError, type DocumentLog, type LoggedUpdate } from './syn
 export { Projection, type ProjectionOptions } from './projection/projection';
 export type {
   ProjectionEvents,
+  RowsChange,
   RowsReconciledListener,
   SettingsProjectedListener,
 } from './projection/projection-events';
@@ -31,6 +32,7 @@ export {
   recomputeTeam,
   recomputeAllTeams,
   refreshTeamMetricsForUser,
+  refreshTeamMetricsForUsers,
   consentingTeamIdsOf,
 } from './teams/team-metrics';
 export { createApp } from './http/app';

@@ -1,69 +1,131 @@
 import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
-import { Reconciler } from '../../server/src/projection/reconciler';
-import { sessionEntry, startSyncServer } from './sync-helpers';
+import { Reconciler, type ReconcileItem } from '../../server/src/projection/reconciler';
+import { sessionEntry, startSyncServer, waitFor } from './sync-helpers';
 
-// Scheduled reconciliations share a few slots across documents (the default
-// is 2), so a burst over many documents does not take every store connection
-// from the log appends writers wait for.
+/** `count` users with no document yet. */
+async function newUsers(pool: pg.Pool, count: number): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO users (email) SELECT 'slots-' || g || '-' || $1 || '@example.com'
+     FROM generate_series(1, $2::int) g RETURNING id::text AS id`,
+    [randomUUID(), count],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** How many of `users` have their session row. */
+async function reconciledUsers(pool: pg.Pool, users: string[]): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    'SELECT count(DISTINCT user_id)::int AS n FROM coding_sessions WHERE user_id = ANY($1::uuid[])',
+    [users],
+  );
+  return rows[0]!.n;
+}
+
+/**
+ * Wraps `Reconciler.prototype.reconcileMany` (what a slot runs) while `work`
+ * runs: every call is held at the door until `entered` says enough are in
+ * (or 5 s passed), and its documents are recorded, with how many calls were
+ * inside at once.
+ */
+async function watchSlots(
+  users: number,
+  entered: (batches: number[]) => boolean,
+  work: () => Promise<void>,
+): Promise<{ batches: number[]; inAtOnce: number }> {
+  const proto = Reconciler.prototype as unknown as {
+    reconcileMany: (items: readonly ReconcileItem[]) => Promise<unknown[]>;
+  };
+  const original = proto.reconcileMany;
+  const batches: number[] = [];
+  let inside = 0;
+  let inAtOnce = 0;
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let allDone!: () => void;
+  const done = new Promise<void>((resolve) => (allDone = resolve));
+  let reconciled = 0;
+  proto.reconcileMany = async function (this: Reconciler, items) {
+    batches.push(items.length);
+    inAtOnce = Math.max(inAtOnce, ++inside);
+    await gate;
+    try {
+      return await original.call(this, items);
+    } finally {
+      inside--;
+      reconciled += items.length;
+      if (reconciled >= users) allDone();
+    }
+  };
+  try {
+    await work();
+    // The documents fall due on the next window boundary.
+    await waitFor(() => entered(batches), 'reconciliations to start', 5_000).catch(() => {});
+    // Room for one too many to get in.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open();
+    await done;
+  } finally {
+    proto.reconcileMany = original;
+  }
+  return { batches, inAtOnce };
+}
+
+// Scheduled reconciliations fall due on multiples of a window; the documents
+// due together are reconciled in one transaction, and such transactions take
+// a few slots across documents (the default is 2), so a burst over many
+// documents neither costs a transaction per document nor takes every store
+// connection from the log appends writers wait for.
 describeEachStore('scheduled reconciliations', (store) => {
-  let server: RunningServer;
+  let batched: RunningServer;
+  let small: RunningServer;
   beforeAll(async () => {
-    // Debounce 0: every document's run is due on the next timers phase.
-    server = await startSyncServer(store(), { reconcileDebounceMs: 0 });
+    // Debounce 0 and a window long enough that the writes below all fall due together.
+    batched = await startSyncServer(store(), {
+      reconcileDebounceMs: 0,
+      reconcileBatchWindowMs: 1_000,
+    });
+    small = await startSyncServer(store(), {
+      reconcileDebounceMs: 0,
+      reconcileBatchWindowMs: 1_000,
+      maxReconcileBatch: 2,
+    });
   });
   afterAll(async () => {
-    await server?.close();
+    await batched?.close();
+    await small?.close();
   });
 
-  it('run at most two at a time, and every document is reconciled', async () => {
-    const { rows } = await store().pool.query<{ id: string }>(
-      `INSERT INTO users (email) SELECT 'slots-' || g || '-' || $1 || '@example.com'
-       FROM generate_series(1, 6) g RETURNING id::text AS id`,
-      [randomUUID()],
-    );
-    const proto = Reconciler.prototype as unknown as {
-      reconcile: (...args: unknown[]) => Promise<unknown>;
-    };
-    const original = proto.reconcile;
-    let entered = 0;
-    let finished = 0;
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    let allDone!: () => void;
-    const done = new Promise<void>((resolve) => (allDone = resolve));
-    // Held at the door: only runs that got a slot get in.
-    proto.reconcile = async function (this: unknown, ...args: unknown[]) {
-      entered++;
-      await gate;
-      try {
-        return await original.apply(this, args);
-      } finally {
-        if (++finished === rows.length) allDone();
-      }
-    };
-    let inAtOnce: number;
-    try {
+  it('reconciles documents that fall due together in one transaction', async () => {
+    const users = await newUsers(store().pool, 6);
+    const before = batched.ctx.registry.metrics.reconcileBatches;
+    const all = (batches: number[]) => batches.reduce((a, b) => a + b, 0) >= users.length;
+    const { batches } = await watchSlots(users.length, all, async () => {
       await Promise.all(
-        rows.map(({ id }) =>
-          server.ctx.registry.write(id, (doc) => doc.putSession(sessionEntry())),
-        ),
+        users.map((id) => batched.ctx.registry.write(id, (doc) => doc.putSession(sessionEntry()))),
       );
-      // Created after the six debounce timers (same delay): fires after all of them.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      inAtOnce = entered;
-      open();
-      await done;
-    } finally {
-      proto.reconcile = original;
-    }
-    expect(inAtOnce).toBe(2);
-    const { rows: counted } = await store().pool.query<{ n: number }>(
-      'SELECT count(DISTINCT user_id)::int AS n FROM coding_sessions WHERE user_id = ANY($1::uuid[])',
-      [rows.map((r) => r.id)],
+    });
+    expect(batches).toEqual([6]);
+    expect(batched.ctx.registry.metrics.reconcileBatches - before).toBe(1);
+    expect(await reconciledUsers(store().pool, users)).toBe(users.length);
+  });
+
+  it('runs at most two transactions at a time, each of at most the batch size', async () => {
+    const users = await newUsers(store().pool, 6);
+    const { batches, inAtOnce } = await watchSlots(
+      users.length,
+      (b) => b.length >= 2,
+      async () => {
+        await Promise.all(
+          users.map((id) => small.ctx.registry.write(id, (doc) => doc.putSession(sessionEntry()))),
+        );
+      },
     );
-    expect(counted[0]!.n).toBe(rows.length);
+    expect(batches).toEqual([2, 2, 2]);
+    expect(inAtOnce).toBe(2);
+    expect(await reconciledUsers(store().pool, users)).toBe(users.length);
   });
 });

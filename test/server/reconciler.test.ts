@@ -218,12 +218,14 @@ describeEachStore('reconciler with hostile documents', (store) => {
   it('tells onReconciled listeners the changed dates in the transaction, and survives a failing listener', async () => {
     const user = await signUp(server.url);
     const calls: { userId: string; dates: string[]; sessions: number }[] = [];
-    const offOk = server.ctx.projection.onRowsReconciled(async (client, userId, dates) => {
-      const { rows } = await client.query(
-        'SELECT count(*)::int AS n FROM coding_sessions WHERE user_id = $1',
-        [userId],
-      );
-      calls.push({ userId, dates, sessions: rows[0].n });
+    const offOk = server.ctx.projection.onRowsReconciled(async (client, changes) => {
+      for (const { userId, changedDates: dates } of changes) {
+        const { rows } = await client.query(
+          'SELECT count(*)::int AS n FROM coding_sessions WHERE user_id = $1',
+          [userId],
+        );
+        calls.push({ userId, dates, sessions: rows[0].n });
+      }
     });
     const offBad = server.ctx.projection.onRowsReconciled(async () => {
       throw new Error('listener bug');

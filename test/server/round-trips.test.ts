@@ -4,7 +4,7 @@ import { UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
-import { connectReplica, sessionEntry, startSyncServer, synced } from './sync-helpers';
+import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
 
 /**
  * Database round trips per write, counted (not timed): a change that adds a
@@ -23,6 +23,8 @@ import { connectReplica, sessionEntry, startSyncServer, synced } from './sync-he
 const BUDGET = {
   restUpdate: { request: 1, reconcile: 5 },
   syncUpdate: { request: 1, reconcile: 5 },
+  /** Documents falling due together are reconciled by the same 5 statements. */
+  dueTogether: { documents: 4, reconcile: 5 },
 };
 
 /** Counts every query sent by any `pg` client (the PGlite store's clients are `pg` clients too). */
@@ -62,17 +64,60 @@ const ACTIVITY = {
 
 describeEachStore('database round trips per write', (store) => {
   let server: RunningServer;
+  /** Reconciles on its own schedule: due 0 ms after a write, on whole seconds. */
+  let scheduled: RunningServer;
   let user: TestUser;
   let counter: ReturnType<typeof countQueries>;
 
   beforeAll(async () => {
     server = await startSyncServer(store(), { reconcileDebounceMs: 600_000 });
+    scheduled = await startSyncServer(store(), {
+      reconcileDebounceMs: 0,
+      reconcileBatchWindowMs: 1_000,
+    });
     user = await signUp(server.url);
     counter = countQueries();
   });
   afterAll(async () => {
     counter?.restore();
     await server?.close();
+    await scheduled?.close();
+  });
+
+  it('documents falling due together are reconciled in one run', async () => {
+    const { rows } = await store().pool.query<{ id: string }>(
+      `INSERT INTO users (email) SELECT 'trips-' || g || '-' || gen_random_uuid() || '@example.com'
+       FROM generate_series(1, $1::int) g RETURNING id::text AS id`,
+      [BUDGET.dueTogether.documents],
+    );
+    const users = rows.map((r) => r.id);
+    const { metrics } = scheduled.ctx.registry;
+    // Counted once a run committed: each write changes one session row per user.
+    const writeAll = async (keystrokes: number) => {
+      const upserted = metrics.sessionsUpserted;
+      await Promise.all(
+        users.map(async (id) => {
+          await scheduled.ctx.registry.write(id, (doc) =>
+            doc.putSession(sessionEntry({ id: ids.get(id)!, keystrokes })),
+          );
+          await scheduled.ctx.registry.peek(userDocName(id))!.whenLogged();
+        }),
+      );
+      return upserted;
+    };
+    const ids = new Map(users.map((id) => [id, sessionEntry().id]));
+    // Warm: documents loaded, rows stored.
+    let upserted = await writeAll(1);
+    await waitFor(() => metrics.sessionsUpserted >= upserted + users.length, 'the first runs');
+    upserted = await writeAll(2);
+    counter.take();
+    await waitFor(() => metrics.sessionsUpserted >= upserted + users.length, 'the runs');
+    expect(counter.take()).toBe(BUDGET.dueTogether.reconcile);
+    const { rows: stored } = await store().pool.query<{ keystrokes: number }>(
+      'SELECT keystrokes FROM coding_sessions WHERE user_id = ANY($1::uuid[])',
+      [users],
+    );
+    expect(stored.map((r) => r.keystrokes)).toEqual(users.map(() => 2));
   });
 
   it('PUT /api/sessions/:id/update', async () => {

@@ -13,6 +13,8 @@ export function startSyncServer(
     idleUnloadMs?: number;
     reconcileDebounceMs?: number;
     reconcileMaxWaitMs?: number;
+    reconcileBatchWindowMs?: number;
+    maxReconcileBatch?: number;
   } = {},
   limits: Record<string, number> = {},
 ): Promise<RunningServer> {

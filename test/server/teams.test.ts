@@ -2,7 +2,11 @@ import { expect, it } from 'vitest';
 import type { PoolClient } from 'pg';
 import { describeEachStore } from '../helpers/databases';
 import { signUp, type TestUser } from '../helpers/test-server';
-import { recomputeTeam, refreshTeamMetricsForUser } from '../../server/src/teams/team-metrics';
+import {
+  recomputeTeam,
+  refreshTeamMetricsForUser,
+  refreshTeamMetricsForUsers,
+} from '../../server/src/teams/team-metrics';
 import { lastCompleteWeekStart, teamJobs } from '../../server/src/teams/team-jobs';
 import {
   joinTeam,
@@ -298,6 +302,37 @@ describeEachStore('teams over real HTTP', (store) => {
       [teamId],
     );
     expect(stored.rows).toEqual([{ contributors: 2 }]);
+  });
+
+  it('refreshes several users’ days in one statement, each team on its own members’ days', async () => {
+    // Two teams of three; x is in both. One refresh names (a, Apr 2) and (y, Apr 3).
+    const [a, b, x, y, z] = await Promise.all([1, 2, 3, 4, 5].map(() => signUp(running().url)));
+    const first = await newTeam(a, [b, x]);
+    const second = await newTeam(x, [y, z]);
+    for (const user of [a, b, x]) await consent(user, first, true);
+    for (const user of [x, y, z]) await consent(user, second, true);
+    for (const user of [a, b, x, y, z]) {
+      await insertSessions(user, [
+        { start: '2024-04-02T08:00:00Z', minutes: 60, focus: 0.5 },
+        { start: '2024-04-03T08:00:00Z', minutes: 30, focus: 0.5 },
+      ]);
+    }
+    await withClient((client) =>
+      refreshTeamMetricsForUsers(client, [
+        { userId: a.id, dates: ['2024-04-02'] },
+        { userId: y.id, dates: [new Date('2024-04-03T08:00:00Z')] },
+      ]),
+    );
+    const days = async (teamId: string) =>
+      (
+        await store().pool.query(
+          `SELECT date::text AS date, contributors, session_count FROM team_daily_metrics
+           WHERE team_id = $1 ORDER BY date`,
+          [teamId],
+        )
+      ).rows;
+    expect(await days(first)).toEqual([{ date: '2024-04-02', contributors: 3, session_count: 3 }]);
+    expect(await days(second)).toEqual([{ date: '2024-04-03', contributors: 3, session_count: 3 }]);
   });
 
   it('suggests protecting peak focus hours and flags interruption-heavy days, with evidence', async () => {

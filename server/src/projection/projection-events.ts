@@ -13,18 +13,24 @@ export type SettingsProjectedListener = (
   settings: PrivacySettings,
 ) => Promise<void>;
 
+/** One user's rows changed in a run: the UTC dates (YYYY-MM-DD) of the sessions that changed. */
+export interface RowsChange {
+  userId: string;
+  changedDates: string[];
+}
+
 /**
- * "A user's rows were reconciled": runs inside the reconciling transaction
- * after the rows changed, with the UTC dates (YYYY-MM-DD) of the sessions that
- * changed. A listener that throws aborts the run, which is redone at once
+ * "Users' rows were reconciled": runs inside the reconciling transaction
+ * after the rows changed, once per run, with each user whose rows changed (a
+ * run may reconcile several users' documents together). A listener that
+ * throws aborts the run, which is redone at once, document by document,
  * without the rows listeners and logged: the rows still commit. A listener
  * must therefore be safe to skip (the team refresh is: a day it skipped is
  * refreshed at that day's next change).
  */
 export type RowsReconciledListener = (
   client: pg.PoolClient,
-  userId: string,
-  changedDates: string[],
+  changes: readonly RowsChange[],
 ) => Promise<void>;
 
 /** What the projection publishes; features subscribe in their own folder. */

@@ -14,7 +14,7 @@ import type {
 import { ProjectionState } from './projection-state';
 import { isDatabaseUnavailable } from '../db/connection-errors';
 import { quarantineDocument, unreconciledDocuments } from './projection-store';
-import { Reconciler } from './reconciler';
+import { Reconciler, type ReconcileItem } from './reconciler';
 
 /** Tuning of the projection; the defaults suit production. */
 export interface ProjectionOptions {
@@ -34,6 +34,14 @@ export interface ProjectionOptions {
    * capacity. Runs someone waits for (reconcileNow, shutdown) are not limited.
    */
   maxConcurrentReconciles?: number;
+  /**
+   * Scheduled runs fall due on multiples of this window (0: as computed), so
+   * documents whose updates paused at about the same time are reconciled
+   * together, in one transaction (see {@link Reconciler.reconcileMany}).
+   */
+  reconcileBatchWindowMs?: number;
+  /** At most this many documents in one such transaction. */
+  maxReconcileBatch?: number;
 }
 
 /**
@@ -48,7 +56,17 @@ const DEFAULTS: Required<ProjectionOptions> = {
   reconcileMaxWaitMs: 2_000,
   reconcileRetryMs: 5_000,
   maxConcurrentReconciles: 2,
+  reconcileBatchWindowMs: 200,
+  maxReconcileBatch: 64,
 };
+
+/** How long the first scheduled run due waits for others due at about the same time. */
+const GATHER_MS = 10;
+
+/** A scheduled run waiting for a slot, with how to tell it how it went. */
+interface DueRun extends ReconcileItem {
+  settle(failure: unknown): void;
+}
 
 /**
  * The projection of user documents into relational rows. Subscribes to the
@@ -72,6 +90,9 @@ export class Projection implements ProjectionEvents {
   private catchUpTimer: NodeJS.Timeout | null = null;
   private catchUp: Promise<unknown> = Promise.resolve();
   private readonly scheduledSlots: LimitFunction;
+  /** Scheduled runs waiting for a slot; the next slot takes them all (up to the batch size). */
+  private readonly due: DueRun[] = [];
+  private slotRequested = false;
 
   constructor(
     private readonly registry: DocumentRegistry,
@@ -178,7 +199,9 @@ export class Projection implements ProjectionEvents {
     if (doc.dead || state.running || state.backingOff) return;
     const { reconcileDebounceMs: debounce, reconcileMaxWaitMs: maxWait } = this.options;
     const due = Math.min(now + debounce, state.dirtySince + Math.max(maxWait, debounce));
-    this.startTimer(doc, state, Math.max(0, due - now));
+    const window = this.options.reconcileBatchWindowMs;
+    const aligned = window > 0 ? Math.ceil(due / window) * window : due;
+    this.startTimer(doc, state, Math.max(0, aligned - now));
   }
 
   /** Runs the document's reconciliation in `delayMs` (replacing a timer already set). */
@@ -211,49 +234,50 @@ export class Projection implements ProjectionEvents {
     const readUpTo = doc.lastLoggedId;
     // A scheduled run waits for a slot inside `running`, so changes arriving
     // meanwhile only mark the document dirty (no second run is scheduled).
-    const reconcile = () =>
-      this.reconciler.reconcile(doc, state).then(() => {
-        state.failures = 0;
-      });
+    const reconciled = force ? this.reconciler.reconcile(doc, state) : this.inNextSlot(doc, state);
     state.running = doc.track(
-      (force ? reconcile() : this.scheduledSlots(reconcile)).catch(async (error: unknown) => {
-        this.registry.metrics.reconcileFailures++;
-        if (error instanceof GenerationMovedError) {
-          this.log.warn(
-            { doc: doc.docName },
-            'generation moved on during reconciliation; dropping the document',
-          );
-          this.registry.discardStale(doc, error);
-          return;
-        }
-        // The error's message may quote document content: log its kind only.
-        const kind = { name: (error as Error)?.name, code: (error as { code?: string })?.code };
-        if (isDatabaseUnavailable(error)) {
-          this.log.warn(
-            { err: kind, doc: doc.docName },
-            'reconciliation failed; database away, retrying',
-          );
-          retry = true;
-          return;
-        }
-        state.failures++;
-        if (state.failures < QUARANTINE_AFTER_FAILURES) {
+      reconciled
+        .then(() => {
+          state.failures = 0;
+        })
+        .catch(async (error: unknown) => {
+          this.registry.metrics.reconcileFailures++;
+          if (error instanceof GenerationMovedError) {
+            this.log.warn(
+              { doc: doc.docName },
+              'generation moved on during reconciliation; dropping the document',
+            );
+            this.registry.discardStale(doc, error);
+            return;
+          }
+          // The error's message may quote document content: log its kind only.
+          const kind = { name: (error as Error)?.name, code: (error as { code?: string })?.code };
+          if (isDatabaseUnavailable(error)) {
+            this.log.warn(
+              { err: kind, doc: doc.docName },
+              'reconciliation failed; database away, retrying',
+            );
+            retry = true;
+            return;
+          }
+          state.failures++;
+          if (state.failures < QUARANTINE_AFTER_FAILURES) {
+            this.log.error(
+              { err: kind, doc: doc.docName, attempt: state.failures },
+              'reconciliation failed; retrying',
+            );
+            retry = true;
+            return;
+          }
+          this.registry.metrics.documentsQuarantined++;
           this.log.error(
-            { err: kind, doc: doc.docName, attempt: state.failures },
-            'reconciliation failed; retrying',
+            { err: kind, doc: doc.docName, attempts: state.failures, upToId: readUpTo },
+            'reconciliation keeps failing; document quarantined until its next change',
           );
-          retry = true;
-          return;
-        }
-        this.registry.metrics.documentsQuarantined++;
-        this.log.error(
-          { err: kind, doc: doc.docName, attempts: state.failures, upToId: readUpTo },
-          'reconciliation keeps failing; document quarantined until its next change',
-        );
-        await quarantineDocument(this.pool, doc.docName, readUpTo).catch((failure: unknown) =>
-          this.log.warn({ err: failure, doc: doc.docName }, 'could not record the quarantine'),
-        );
-      }),
+          await quarantineDocument(this.pool, doc.docName, readUpTo).catch((failure: unknown) =>
+            this.log.warn({ err: failure, doc: doc.docName }, 'could not record the quarantine'),
+          );
+        }),
     );
     try {
       await state.running;
@@ -268,6 +292,37 @@ export class Projection implements ProjectionEvents {
       this.schedule(doc);
     }
     this.releaseIfIdle(doc, state);
+  }
+
+  /**
+   * A scheduled run: waits for a slot together with every other document
+   * due meanwhile, and is reconciled with them. Timers due on one window
+   * boundary fire a few ms apart (each counts from its own start), so a slot
+   * is asked for {@link GATHER_MS} after the first of them.
+   */
+  private inNextSlot(doc: LiveDocument, state: ProjectionState): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.due.push({
+        doc,
+        state,
+        settle: (failure) => (failure === undefined ? resolve() : reject(failure)),
+      });
+      this.requestSlot();
+    });
+  }
+
+  private requestSlot(): void {
+    if (this.slotRequested) return;
+    this.slotRequested = true;
+    setTimeout(() => {
+      void this.scheduledSlots(async () => {
+        this.slotRequested = false;
+        const batch = this.due.splice(0, this.options.maxReconcileBatch);
+        if (this.due.length > 0) this.requestSlot();
+        const failures = await this.reconciler.reconcileMany(batch);
+        batch.forEach((run, i) => run.settle(failures[i]));
+      });
+    }, GATHER_MS);
   }
 
   /** A scheduled or running reconciliation keeps the document loaded. */

@@ -12,7 +12,11 @@ import {
 import { GenerationMovedError } from '../sync/document-log';
 import type { LiveDocument } from '../sync/live-document';
 import type { SyncMetrics } from '../sync/sync-metrics';
-import type { RowsReconciledListener, SettingsProjectedListener } from './projection-events';
+import type {
+  RowsChange,
+  RowsReconciledListener,
+  SettingsProjectedListener,
+} from './projection-events';
 import type { ProjectionState } from './projection-state';
 import { RowUpsert } from './row-upserts';
 import {
@@ -36,6 +40,12 @@ export interface ReconcileListeners {
   rows: ReadonlySet<RowsReconciledListener>;
 }
 
+/** A loaded document due for reconciliation, with the projection's state of it. */
+export interface ReconcileItem {
+  doc: LiveDocument;
+  state: ProjectionState;
+}
+
 /** What one run read from the document, before its transaction. */
 interface RunInput {
   sessions: SessionEntry[];
@@ -50,16 +60,76 @@ interface RunInput {
   coveredId: string;
 }
 
+/** One document's part of a run: what was read, what its tables hold, what changed. */
+interface DocRun extends ReconcileItem {
+  input: RunInput;
+  sessionRun: TableRun;
+  flowRun: TableRun;
+  /** Start time of each stored session row, by lower-case id (a moved session changes two days). */
+  storedStart: Map<string, Date>;
+  changedDates: Set<string>;
+}
+
+/** A document's part of a run before its transaction: what was read from the document. */
+type ReadRun = Pick<DocRun, 'doc' | 'state' | 'input'>;
+
+/** The rows a run reads first: the document rows, then both tables' rows of their owners. */
+interface StoredRow {
+  kind: 'document' | 'session' | 'flow';
+  /** The document's name for a document row, else the row's user id. */
+  owner: string;
+  id: string | null;
+  start_time: Date | null;
+  reconciled_fingerprint: string | null;
+  generation: number | null;
+}
+
 /**
- * Turns a user document's sessions and flow states into `coding_sessions` and
- * `flow_states` rows: re-validated, owned by the document's authenticated
+ * One statement records what a run covers of each document, locks the
+ * document rows against a purge meanwhile (so each generation is checked under
+ * the lock), and reads both tables' rows of the documents' owners.
+ */
+const READ_STORED = `
+  WITH doc AS (
+    UPDATE crdt_documents d
+    SET reconciled_update_id = GREATEST(d.reconciled_update_id, run.covered)
+    FROM unnest($1::text[], $2::bigint[]) AS run(doc_name, covered)
+    WHERE d.doc_name = run.doc_name
+    RETURNING d.doc_name, d.generation)
+  SELECT 'document' AS kind, doc_name AS owner, NULL::text AS id, NULL::timestamptz AS start_time,
+         NULL::text AS reconciled_fingerprint, generation FROM doc
+  UNION ALL
+  SELECT 'session', user_id::text, id::text, start_time, reconciled_fingerprint, NULL
+  FROM coding_sessions WHERE user_id = ANY($3::uuid[])
+  UNION ALL
+  SELECT 'flow', user_id::text, id::text, NULL, reconciled_fingerprint, NULL
+  FROM flow_states WHERE user_id = ANY($3::uuid[])`;
+
+/** Deletes rows by (user, id) pairs, both tables in one statement. */
+const DELETE_STALE = `
+  WITH s AS (DELETE FROM coding_sessions c USING unnest($1::uuid[], $2::uuid[]) AS x(user_id, id)
+             WHERE c.user_id = x.user_id AND c.id = x.id RETURNING c.user_id, c.id, c.start_time),
+       f AS (DELETE FROM flow_states c USING unnest($3::uuid[], $4::uuid[]) AS x(user_id, id)
+             WHERE c.user_id = x.user_id AND c.id = x.id RETURNING c.user_id, c.id)
+  SELECT 'session' AS kind, user_id::text AS owner, id::text AS id, start_time FROM s
+  UNION ALL SELECT 'flow', user_id::text, id::text, NULL FROM f`;
+
+/**
+ * Turns user documents' sessions and flow states into `coding_sessions` and
+ * `flow_states` rows: re-validated, owned by each document's authenticated
  * owner, privacy settings applied, sensitive columns sealed, upserted
- * idempotently in one transaction; entries removed from the document are
- * deleted. The document's settings go first to the "settings projected"
+ * idempotently in one transaction; entries removed from a document are
+ * deleted. A document's settings go first to the "settings projected"
  * listeners (the mirror on the user row) when they changed, the changed dates
  * last to the "rows reconciled" ones (team aggregates). Only entries that
- * changed since the last run are written, all of a table in one statement;
- * a run of one changed session is 5 round trips (see round-trips.test.ts).
+ * changed since the last run are written, all of a table in one statement.
+ *
+ * Several documents due at once are reconciled together
+ * ({@link reconcileMany}): the same statements, each carrying every
+ * document's part, so a run of one changed session in each of N documents is
+ * 5 round trips, not 5 × N (see round-trips.test.ts). Whatever makes such a
+ * run fail rolls it back, and each document is then reconciled alone, where
+ * the failure is handled for that document only.
  */
 export class Reconciler {
   private readonly writer: TableWriter;
@@ -74,15 +144,53 @@ export class Reconciler {
     this.writer = new TableWriter(cipher, log);
   }
 
+  /**
+   * Reconciles several documents in one transaction; if that fails, each
+   * alone. Never rejects.
+   * @returns per item, what made its reconciliation fail (undefined: it succeeded).
+   */
+  async reconcileMany(items: readonly ReconcileItem[]): Promise<unknown[]> {
+    const live = items.filter(({ doc }) => !doc.dead);
+    const owners = new Set(live.map(({ doc }) => doc.userId.toLowerCase()));
+    if (live.length > 1 && owners.size === live.length) {
+      this.metrics.reconcileRuns += live.length;
+      this.metrics.reconcileBatches++;
+      try {
+        await this.project(
+          live.map((item) => this.read(item)),
+          { mode: 'batch', listening: true },
+        );
+        return items.map(() => undefined);
+      } catch (error) {
+        this.metrics.reconcileBatchesSplit++;
+        // The error's message may quote document content: log its kind only.
+        this.log.warn(
+          { err: { name: (error as Error)?.name, code: (error as { code?: string })?.code } },
+          `reconciling ${live.length} documents together failed; reconciling each alone`,
+        );
+      }
+    }
+    const failures: unknown[] = [];
+    for (const { doc, state } of items) {
+      failures.push(
+        await this.reconcile(doc, state).then(
+          () => undefined,
+          (error: unknown) => error ?? new Error('reconciliation failed'),
+        ),
+      );
+    }
+    return failures;
+  }
+
   async reconcile(doc: LiveDocument, state: ProjectionState): Promise<void> {
     if (doc.dead) return;
     this.metrics.reconcileRuns++;
-    const input = this.read(doc, state);
+    const run = this.read({ doc, state });
     let mode: WriteMode = 'batch';
     let listening = true;
     for (;;) {
       try {
-        await this.project(doc, state, input, { mode, listening });
+        await this.project([run], { mode, listening });
         return;
       } catch (error) {
         if (error instanceof BatchRefusedError && mode === 'batch') {
@@ -101,7 +209,7 @@ export class Reconciler {
     }
   }
 
-  private read(doc: LiveDocument, state: ProjectionState): RunInput {
+  private read({ doc, state }: ReconcileItem): ReadRun {
     const sessions = doc.userDoc.readSessions();
     const flowStates = doc.userDoc.readFlowStates();
     const settings = doc.userDoc.settings;
@@ -109,20 +217,23 @@ export class Reconciler {
     const ids = (keys: Iterable<string>) =>
       new Set([...keys].filter((k) => UUID.test(k)).map((k) => k.toLowerCase()));
     return {
-      sessions: sessions.entries,
-      flowStates: flowStates.entries,
-      settings,
-      settingsKey: JSON.stringify(settings),
-      sessionIds: ids(doc.userDoc.sessions.keys()),
-      flowIds: ids(doc.userDoc.flowStates.keys()),
-      coveredId: doc.lastLoggedId,
+      doc,
+      state,
+      input: {
+        sessions: sessions.entries,
+        flowStates: flowStates.entries,
+        settings,
+        settingsKey: JSON.stringify(settings),
+        sessionIds: ids(doc.userDoc.sessions.keys()),
+        flowIds: ids(doc.userDoc.flowStates.keys()),
+        coveredId: doc.lastLoggedId,
+      },
     };
   }
 
+  /** One transaction over every document of `read`, each statement carrying all of them. */
   private async project(
-    doc: LiveDocument,
-    state: ProjectionState,
-    input: RunInput,
+    read: readonly ReadRun[],
     { mode, listening }: { mode: WriteMode; listening: boolean },
   ): Promise<void> {
     const tally: Tally = {
@@ -133,143 +244,167 @@ export class Reconciler {
       entriesRejectedForeign: 0,
       entriesRejectedByStore: 0,
     };
-    const sessionRun: TableRun = {
-      upsert: SESSION_ROWS,
-      stored: new Map(),
-      known: new Map(state.sessions),
-      refused: state.refused,
-    };
-    const flowRun: TableRun = {
-      upsert: FLOW_STATE_ROWS,
-      stored: new Map(),
-      known: new Map(state.flowStates),
-      refused: state.refused,
-    };
-    const changedDates = new Set<string>();
-    const { userId } = doc;
+    const runs: DocRun[] = read.map((r) => ({
+      ...r,
+      sessionRun: {
+        upsert: SESSION_ROWS,
+        stored: new Map(),
+        known: new Map(r.state.sessions),
+        refused: r.state.refused,
+      },
+      flowRun: {
+        upsert: FLOW_STATE_ROWS,
+        stored: new Map(),
+        known: new Map(r.state.flowStates),
+        refused: r.state.refused,
+      },
+      storedStart: new Map(),
+      changedDates: new Set(),
+    }));
+    const byOwner = new Map(runs.map((run) => [run.doc.userId.toLowerCase(), run]));
     await inTransaction(this.pool, async (client) => {
-      // One statement records what this run covers, locks the document row against a purge
-      // meanwhile (so its generation is checked under the lock), and reads both tables' rows.
-      const { rows } = await client.query<{
-        kind: 'document' | 'session' | 'flow';
-        id: string | null;
-        start_time: Date | null;
-        reconciled_fingerprint: string | null;
-        generation: number | null;
-      }>(
-        `WITH doc AS (
-           UPDATE crdt_documents SET reconciled_update_id = GREATEST(reconciled_update_id, $2::bigint)
-           WHERE doc_name = $1 RETURNING generation)
-         SELECT 'document' AS kind, NULL::text AS id, NULL::timestamptz AS start_time,
-                NULL::text AS reconciled_fingerprint, generation FROM doc
-         UNION ALL
-         SELECT 'session', id::text, start_time, reconciled_fingerprint, NULL
-         FROM coding_sessions WHERE user_id = $3
-         UNION ALL
-         SELECT 'flow', id::text, NULL, reconciled_fingerprint, NULL FROM flow_states WHERE user_id = $3`,
-        [doc.docName, input.coveredId, userId],
-      );
-      const generation = rows.find((row) => row.kind === 'document')?.generation ?? null;
-      if (generation !== doc.generation) {
-        throw new GenerationMovedError(doc.docName, doc.generation, generation);
-      }
-      // Settings changed on any replica reach the user row, where jobs read them.
-      if (state.projectedSettings !== input.settingsKey) {
-        for (const listener of this.listeners.settings) {
-          await listener(client, userId, input.settings);
-        }
-      }
-      const storedStart = new Map<string, Date>();
+      const { rows } = await client.query<StoredRow>(READ_STORED, [
+        runs.map((run) => run.doc.docName),
+        runs.map((run) => run.input.coveredId),
+        [...byOwner.keys()],
+      ]);
+      const generations = new Map<string, number | null>();
       for (const row of rows) {
-        if (row.kind === 'document' || row.id === null) continue;
-        (row.kind === 'session' ? sessionRun : flowRun).stored.set(
+        if (row.kind === 'document') {
+          generations.set(row.owner, row.generation);
+          continue;
+        }
+        const run = byOwner.get(row.owner);
+        if (!run || row.id === null) continue;
+        (row.kind === 'session' ? run.sessionRun : run.flowRun).stored.set(
           row.id,
           row.reconciled_fingerprint,
         );
-        if (row.start_time) storedStart.set(row.id, row.start_time);
+        if (row.start_time) run.storedStart.set(row.id, row.start_time);
+      }
+      for (const { doc } of runs) {
+        const generation = generations.get(doc.docName) ?? null;
+        if (generation !== doc.generation) {
+          throw new GenerationMovedError(doc.docName, doc.generation, generation);
+        }
+      }
+      // Settings changed on any replica reach the user row, where jobs read them.
+      for (const { doc, state, input } of runs) {
+        if (state.projectedSettings === input.settingsKey) continue;
+        for (const listener of this.listeners.settings) {
+          await listener(client, doc.userId, input.settings);
+        }
       }
 
-      const sessions = this.writer.changed(
-        sessionRun,
-        input.sessions,
-        input.settingsKey,
+      const sessionsWritten = await this.writer.write(
+        client,
+        runs.map(({ doc, input, sessionRun }) => ({
+          table: sessionRun,
+          changed: this.writer.changed(sessionRun, input.sessions, input.settingsKey, tally, (e) =>
+            sessionRowParams(e, doc.userId, input.settings, this.cipher),
+          ),
+        })),
+        mode,
         tally,
-        (entry) => sessionRowParams(entry, userId, input.settings, this.cipher),
       );
-      const sessionById = new Map(input.sessions.map((e) => [e.id, e]));
-      for (const id of await this.writer.write(client, sessionRun, sessions, mode, tally)) {
-        tally.sessionsUpserted++;
-        const entry = sessionById.get(id)!;
-        changedDates.add(dateOf(entry.start_time));
-        const before = storedStart.get(id.toLowerCase());
-        if (before) changedDates.add(dateOf(before));
-      }
+      runs.forEach((run, i) => {
+        const sessionById = new Map(run.input.sessions.map((e) => [e.id, e]));
+        for (const id of sessionsWritten[i]!) {
+          tally.sessionsUpserted++;
+          run.changedDates.add(dateOf(sessionById.get(id)!.start_time));
+          const before = run.storedStart.get(id.toLowerCase());
+          if (before) run.changedDates.add(dateOf(before));
+        }
+      });
 
-      if (!doc.loadIncomplete) {
-        await this.deleteStale(client, userId, input, { sessionRun, flowRun, tally, changedDates });
-      }
+      await this.deleteStale(
+        client,
+        runs.filter((run) => !run.doc.loadIncomplete),
+        tally,
+      );
 
       // A flow state may only hang off a session this user owns and that is stored.
-      const owned = input.flowStates.filter((entry) => {
-        if (sessionRun.known.has(entry.session_id)) return true;
-        if (!flowRun.known.has(entry.id)) tally.entriesRejectedForeign++;
-        flowRun.known.delete(entry.id);
-        return false;
-      });
-      const flows = this.writer.changed(flowRun, owned, input.settingsKey, tally, (entry) =>
-        flowStateRowParams(entry, userId, input.settings, this.cipher),
+      const owned = runs.map(({ input, sessionRun, flowRun }) =>
+        input.flowStates.filter((entry) => {
+          if (sessionRun.known.has(entry.session_id)) return true;
+          if (!flowRun.known.has(entry.id)) tally.entriesRejectedForeign++;
+          flowRun.known.delete(entry.id);
+          return false;
+        }),
       );
-      const flowById = new Map(owned.map((e) => [e.id, e]));
-      for (const id of await this.writer.write(client, flowRun, flows, mode, tally)) {
-        tally.flowStatesUpserted++;
-        const entry = flowById.get(id)!;
-        if (entry.start_time) changedDates.add(dateOf(entry.start_time));
-      }
-      if (listening && changedDates.size > 0) {
-        await this.notify(client, userId, [...changedDates].sort());
-      }
+      const flowsWritten = await this.writer.write(
+        client,
+        runs.map(({ doc, input, flowRun }, i) => ({
+          table: flowRun,
+          changed: this.writer.changed(flowRun, owned[i]!, input.settingsKey, tally, (e) =>
+            flowStateRowParams(e, doc.userId, input.settings, this.cipher),
+          ),
+        })),
+        mode,
+        tally,
+      );
+      runs.forEach((run, i) => {
+        const flowById = new Map(owned[i]!.map((e) => [e.id, e]));
+        for (const id of flowsWritten[i]!) {
+          tally.flowStatesUpserted++;
+          const start = flowById.get(id)!.start_time;
+          if (start) run.changedDates.add(dateOf(start));
+        }
+      });
+      const changes = runs
+        .filter((run) => run.changedDates.size > 0)
+        .map((run) => ({ userId: run.doc.userId, changedDates: [...run.changedDates].sort() }));
+      if (listening && changes.length > 0) await this.notify(client, changes);
     });
-    replace(state.sessions, sessionRun.known);
-    replace(state.flowStates, flowRun.known);
-    state.projectedSettings = input.settingsKey;
+    for (const { state, input, sessionRun, flowRun } of runs) {
+      replace(state.sessions, sessionRun.known);
+      replace(state.flowStates, flowRun.known);
+      state.projectedSettings = input.settingsKey;
+    }
     for (const [name, n] of Object.entries(tally)) this.metrics[name as keyof Tally] += n;
   }
 
   /**
-   * Deletes the rows whose entries left the document (seen at the start of
-   * the run), both tables in one statement; only when there are some.
+   * Deletes the rows whose entries left their document (seen at the start of
+   * the run), both tables and every document in one statement; only when
+   * there are some.
    */
   private async deleteStale(
     client: pg.PoolClient,
-    userId: string,
-    input: RunInput,
-    run: { sessionRun: TableRun; flowRun: TableRun; tally: Tally; changedDates: Set<string> },
+    runs: readonly DocRun[],
+    tally: Tally,
   ): Promise<void> {
-    const stale = (table: TableRun, ids: Set<string>) =>
-      [...table.stored.keys()].filter((id) => !ids.has(id));
-    const sessions = stale(run.sessionRun, input.sessionIds);
-    const flows = stale(run.flowRun, input.flowIds);
-    if (sessions.length === 0 && flows.length === 0) return;
+    const sessions: { owner: string[]; id: string[] } = { owner: [], id: [] };
+    const flows: { owner: string[]; id: string[] } = { owner: [], id: [] };
+    for (const { doc, input, sessionRun, flowRun } of runs) {
+      for (const [table, ids, into] of [
+        [sessionRun, input.sessionIds, sessions],
+        [flowRun, input.flowIds, flows],
+      ] as const) {
+        for (const id of table.stored.keys()) {
+          if (ids.has(id)) continue;
+          into.owner.push(doc.userId);
+          into.id.push(id);
+        }
+      }
+    }
+    if (sessions.id.length === 0 && flows.id.length === 0) return;
     const { rows: deleted } = await client.query<{
       kind: 'session' | 'flow';
+      owner: string;
       id: string;
       start_time: Date | null;
-    }>(
-      `WITH s AS (DELETE FROM coding_sessions WHERE user_id = $1 AND id = ANY($2::uuid[])
-                  RETURNING id, start_time),
-            f AS (DELETE FROM flow_states WHERE user_id = $1 AND id = ANY($3::uuid[]) RETURNING id)
-       SELECT 'session' AS kind, id::text AS id, start_time FROM s
-       UNION ALL SELECT 'flow', id::text, NULL FROM f`,
-      [userId, sessions, flows],
-    );
+    }>(DELETE_STALE, [sessions.owner, sessions.id, flows.owner, flows.id]);
+    const byOwner = new Map(runs.map((run) => [run.doc.userId.toLowerCase(), run]));
     for (const row of deleted) {
-      const table = row.kind === 'session' ? run.sessionRun : run.flowRun;
-      forgetId(table.known, row.id);
+      const run = byOwner.get(row.owner)!;
       if (row.kind === 'session') {
-        run.tally.sessionsDeleted++;
+        forgetId(run.sessionRun.known, row.id);
+        tally.sessionsDeleted++;
         run.changedDates.add(dateOf(row.start_time!));
       } else {
-        run.tally.flowStatesDeleted++;
+        forgetId(run.flowRun.known, row.id);
+        tally.flowStatesDeleted++;
       }
     }
   }
@@ -279,10 +414,10 @@ export class Reconciler {
    * round trips per run): a listener that fails aborts the run, which is then redone without
    * the listeners (see {@link RowsListenerError}).
    */
-  private async notify(client: pg.PoolClient, userId: string, dates: string[]): Promise<void> {
+  private async notify(client: pg.PoolClient, changes: RowsChange[]): Promise<void> {
     for (const listener of this.listeners.rows) {
       try {
-        await listener(client, userId, dates);
+        await listener(client, changes);
       } catch (error) {
         throw new RowsListenerError(error);
       }

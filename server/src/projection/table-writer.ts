@@ -50,6 +50,12 @@ export interface TableRun {
   refused: Map<string, string>;
 }
 
+/** One document's changed entries of a table, written together with other documents'. */
+export interface TablePart {
+  table: TableRun;
+  changed: Changed[];
+}
+
 /**
  * Decides which entries of a table a run writes (by fingerprint) and writes
  * them, in one statement or row by row.
@@ -110,50 +116,53 @@ export class TableWriter {
   }
 
   /**
-   * Writes the changed entries: in one statement per table (`batch`; a
-   * refusal by the store aborts the run, which is then repeated row by row),
-   * or one row at a time under a savepoint (`row-by-row`; a refused entry is
-   * quarantined while its content stays the same). Keeps the table's `known`
-   * fingerprints up to date.
-   * @returns the ids of the entries written.
+   * Writes the changed entries of one or more documents' runs of the same
+   * table: in one statement (`batch`; a refusal by the store aborts the run,
+   * which is then repeated row by row), or one row at a time under a
+   * savepoint (`row-by-row`; a refused entry is quarantined while its content
+   * stays the same). Keeps each run's `known` fingerprints up to date.
+   * @returns per part, the ids of the entries written.
    */
   async write(
     client: pg.PoolClient,
-    table: TableRun,
-    changed: Changed[],
+    parts: readonly TablePart[],
     mode: WriteMode,
     tally: Tally,
-  ): Promise<string[]> {
-    if (changed.length === 0) return [];
-    const stored: Changed[] = [];
+  ): Promise<string[][]> {
+    const stored: Changed[][] = parts.map(() => []);
+    const rows = parts.flatMap((part) => part.changed.map((c) => c.params));
+    if (rows.length === 0) return stored.map(() => []);
     if (mode === 'batch') {
       let written: Set<string>;
       try {
-        written = await table.upsert.many(
-          client,
-          changed.map((c) => c.params),
-        );
+        written = await parts[0]!.table.upsert.many(client, rows);
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
         throw new BatchRefusedError(error);
       }
-      for (const c of changed) {
-        if (written.has(c.id.toLowerCase())) stored.push(c);
-        else this.foreign(table, c, tally);
-      }
+      parts.forEach((part, i) => {
+        for (const c of part.changed) {
+          if (written.has(c.id.toLowerCase())) stored[i]!.push(c);
+          else this.foreign(part.table, c, tally);
+        }
+      });
     } else {
-      for (const c of changed) {
-        const outcome = await table.upsert.one(client, c.params);
-        if (outcome === 'stored') stored.push(c);
-        else if (outcome === 'foreign') this.foreign(table, c, tally);
-        else this.refuse(table, c.id, c.key, outcome, tally);
+      for (const [i, part] of parts.entries()) {
+        for (const c of part.changed) {
+          const outcome = await part.table.upsert.one(client, c.params);
+          if (outcome === 'stored') stored[i]!.push(c);
+          else if (outcome === 'foreign') this.foreign(part.table, c, tally);
+          else this.refuse(part.table, c.id, c.key, outcome, tally);
+        }
       }
     }
-    for (const c of stored) {
-      table.refused.delete(c.id);
-      table.known.set(c.id, c.key);
-    }
-    return stored.map((c) => c.id);
+    return parts.map((part, i) =>
+      stored[i]!.map((c) => {
+        part.table.refused.delete(c.id);
+        part.table.known.set(c.id, c.key);
+        return c.id;
+      }),
+    );
   }
 
   /** The id belongs to another user's row: nothing was written. */

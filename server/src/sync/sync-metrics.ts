@@ -44,6 +44,10 @@ export class SyncMetrics {
   entriesRejectedForeign = 0;
   entriesRejectedByStore = 0;
   reconcileRuns = 0;
+  /** Transactions that reconciled several documents together. */
+  reconcileBatches = 0;
+  /** ...of which failed and were redone document by document. */
+  reconcileBatchesSplit = 0;
   reconcileFailures = 0;
   /** Documents whose reconciliation kept failing and that wait for their next change. */
   documentsQuarantined = 0;

@@ -2,6 +2,7 @@ export { teamRoutes } from './team-routes';
 export { teamJobs, lastCompleteWeekStart } from './team-jobs';
 export {
   refreshTeamMetricsForUser,
+  refreshTeamMetricsForUsers,
   recomputeTeam,
   recomputeAllTeams,
   consentingTeamIdsOf,

@@ -24,13 +24,11 @@ import type pg from 'pg';
  * the stored rows.
  */
 
-/** Where a refresh applies: which teams, and optionally which UTC days. */
-interface RefreshScope {
-  /** A CTE body yielding `team_id`. */
-  teamsSql: string;
-  /** Restrict to these UTC days (`$2::date[]`), or all days. */
-  byDays: boolean;
-}
+/**
+ * Where a refresh applies: whole teams (a CTE yielding `team_id`), or some
+ * UTC days of some teams (a CTE yielding `team_id`, `day`).
+ */
+type RefreshScope = { teams: string } | { teamDays: string };
 
 /**
  * One statement refreshing both tables of a scope. Each consenting member's
@@ -42,34 +40,34 @@ interface RefreshScope {
  * no data left are deleted in the same statement.
  */
 function refreshSql(scope: RefreshScope): string {
+  const byDays = 'teamDays' in scope;
+  // The scope's rows, and the condition tying a stored aggregate row `t` to them.
+  const inScope = byDays ? 't.team_id = s.team_id AND t.date = s.day' : 't.team_id = s.team_id';
   return `
-    WITH scope_teams AS (${scope.teamsSql}),
-    ${
-      scope.byDays
-        ? `scope_days AS (
-             SELECT (d::timestamp AT TIME ZONE 'UTC') AS lo,
-                    ((d + 1)::timestamp AT TIME ZONE 'UTC') AS hi
-             FROM unnest($2::date[]) AS d),`
-        : ''
-    }
+    WITH scope AS (${
+      byDays
+        ? `SELECT team_id, day, (day::timestamp AT TIME ZONE 'UTC') AS lo,
+                  ((day + 1)::timestamp AT TIME ZONE 'UTC') AS hi
+           FROM (${scope.teamDays}) team_days`
+        : scope.teams
+    }),
     member_sessions AS (
-      SELECT st.team_id, cs.user_id,
+      SELECT s.team_id, cs.user_id,
              (cs.start_time AT TIME ZONE 'UTC')::date AS day,
              extract(hour FROM cs.start_time AT TIME ZONE 'UTC')::smallint AS hour,
              cs.focus_score::float8 AS focus,
              cs.total_duration_ms::float8 AS duration_ms,
              COALESCE(cs.interruption_count, 0) AS interruptions,
              cs.flow_period_count AS flow_periods, cs.flow_ms
-      FROM scope_teams st
-      JOIN team_members tm ON tm.team_id = st.team_id AND tm.data_sharing_consent
+      FROM scope s
+      JOIN team_members tm ON tm.team_id = s.team_id AND tm.data_sharing_consent
       ${
         // Per member and day, a LATERAL probe of (user_id, start_time); OFFSET 0
         // keeps the planner from flattening it into a scan of every session.
-        scope.byDays
-          ? `CROSS JOIN scope_days sd
-             CROSS JOIN LATERAL (SELECT * FROM coding_sessions c
+        byDays
+          ? `CROSS JOIN LATERAL (SELECT * FROM coding_sessions c
                                  WHERE c.user_id = tm.user_id
-                                   AND c.start_time >= sd.lo AND c.start_time < sd.hi
+                                   AND c.start_time >= s.lo AND c.start_time < s.hi
                                  OFFSET 0) cs`
           : 'JOIN coding_sessions cs ON cs.user_id = tm.user_id'
       }
@@ -115,28 +113,29 @@ function refreshSql(scope: RefreshScope): string {
     ),
     daily_deleted AS (
       DELETE FROM team_daily_metrics t
-      USING scope_teams st
-      WHERE t.team_id = st.team_id
-        ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
+      USING scope s
+      WHERE ${inScope}
         AND NOT EXISTS (SELECT 1 FROM daily a WHERE a.team_id = t.team_id AND a.day = t.date)
       RETURNING 1
     )
     DELETE FROM team_hourly_metrics t
-    USING scope_teams st
-    WHERE t.team_id = st.team_id
-      ${scope.byDays ? 'AND t.date = ANY($2::date[])' : ''}
+    USING scope s
+    WHERE ${inScope}
       AND NOT EXISTS (SELECT 1 FROM hourly a
                       WHERE a.team_id = t.team_id AND a.day = t.date AND a.hour = t.hour)`;
 }
 
-const TEAM_SCOPE: RefreshScope = { teamsSql: 'SELECT $1::uuid AS team_id', byDays: false };
 const USER_TEAMS = `SELECT team_id FROM team_members WHERE user_id = $1::uuid AND data_sharing_consent`;
+/** The days of each team that (user, day) pairs touch: the teams each user shares data with. */
+const USER_DAYS_TEAMS = `SELECT DISTINCT tm.team_id, ud.day
+  FROM unnest($1::uuid[], $2::date[]) AS ud(user_id, day)
+  JOIN team_members tm ON tm.user_id = ud.user_id AND tm.data_sharing_consent`;
 
 // Built once: the statements are static apart from their parameters.
 const SQL = {
-  team: refreshSql(TEAM_SCOPE),
-  userAll: refreshSql({ teamsSql: USER_TEAMS, byDays: false }),
-  userDays: refreshSql({ teamsSql: USER_TEAMS, byDays: true }),
+  team: refreshSql({ teams: 'SELECT $1::uuid AS team_id' }),
+  userAll: refreshSql({ teams: USER_TEAMS }),
+  userDays: refreshSql({ teamDays: USER_DAYS_TEAMS }),
 } as const;
 
 /** A date the caller passed that names no UTC day. */
@@ -181,9 +180,28 @@ export async function refreshTeamMetricsForUser(
     await client.query(SQL.userAll, [userId]);
     return;
   }
-  const days = [...new Set(dates.map(utcDay))];
+  await refreshTeamMetricsForUsers(client, [{ userId, dates }]);
+}
+
+/**
+ * {@link refreshTeamMetricsForUser} for several users' changed dates at
+ * once, in one statement: each team a user shares data with is refreshed
+ * for that user's dates only.
+ */
+export async function refreshTeamMetricsForUsers(
+  client: pg.ClientBase,
+  changes: readonly { userId: string; dates: readonly (Date | string)[] }[],
+): Promise<void> {
+  const users: string[] = [];
+  const days: string[] = [];
+  for (const { userId, dates } of changes) {
+    for (const day of new Set(dates.map(utcDay))) {
+      users.push(userId);
+      days.push(day);
+    }
+  }
   if (days.length === 0) return;
-  await client.query(SQL.userDays, [userId, days]);
+  await client.query(SQL.userDays, [users, days]);
 }
 
 /** Recomputes every stored aggregate of one team from its consenting members' sessions. */
