@@ -88,7 +88,7 @@ export async function startServer({
     projection: new Projection(registry, db.pool, cipher, log, projectionOptions),
     baselines: new UserBaselines(db.pool, cipher),
   };
-  attachSessionCache(ctx.auth, config.authSessionCacheMs);
+  attachSessionCache(ctx.auth, config.authSessionCacheMs, db.pool);
   // The features that follow the projected rows subscribe in their own folders.
   followProjectedSettings(ctx.projection);
   followReconciledRows(ctx.projection);

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { UserDoc, userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
+import { countQueries } from './query-counter';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
 import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
 
@@ -26,31 +26,6 @@ const BUDGET = {
   /** Documents falling due together are reconciled by the same 5 statements. */
   dueTogether: { documents: 4, reconcile: 5 },
 };
-
-/** Counts every query sent by any `pg` client (the PGlite store's clients are `pg` clients too). */
-function countQueries(): { take(): number; restore(): void } {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  let count = 0;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    count++;
-    if (process.env.DEBUG_ROUND_TRIPS) {
-      const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: string })?.text;
-      console.log(`round trip: ${String(text).replace(/\s+/g, ' ').slice(0, 120)}`);
-    }
-    return original.apply(this, args);
-  };
-  return {
-    take() {
-      const n = count;
-      count = 0;
-      return n;
-    },
-    restore() {
-      proto.query = original;
-    },
-  };
-}
 
 const ACTIVITY = {
   keystroke_intervals: [150, 170, 160, 180, 155, 165, 175, 150],

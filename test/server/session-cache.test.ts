@@ -14,6 +14,17 @@ describe('SessionCache', () => {
     expect(cache.get('Bearer b', 600)).toBeUndefined();
   });
 
+  it('hands out an entry past its TTL as stale, until the session itself expires', () => {
+    const cache = new SessionCache<typeof user>(1_000);
+    cache.set('Bearer a', user, new Date(5_000), 0);
+    expect(cache.stale('Bearer a', 999)).toBeUndefined();
+    expect(cache.stale('Bearer a', 1_000)).toEqual({ user, expiresAt: new Date(5_000) });
+    cache.set('Bearer a', user, new Date(5_000), 1_000);
+    expect(cache.get('Bearer a', 1_999)).toBe(user);
+    expect(cache.stale('Bearer a', 5_000)).toBeUndefined();
+    expect(cache.stale('Bearer a', 2_000)).toBeUndefined(); // dropped once the session expired
+  });
+
   it('forgets one credential, or every credential of a user', () => {
     const cache = new SessionCache<typeof user>(10_000);
     cache.set('Bearer a', user, far);

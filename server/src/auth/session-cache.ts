@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
  * A short-lived memory of bearer tokens that better-auth already verified.
  * Verifying costs a signature check and two queries per request, most of a
  * session update's cost; the extension sends one every few seconds with the
- * same token. Entries live `ttlMs` at most and never past the session's own
- * expiry; sign-out and purge forget them at once on this instance. Another
- * instance may accept a signed-out token for up to `ttlMs` (set 0 to disable).
+ * same token. Entries are trusted `ttlMs` at most and never past the
+ * session's own expiry; sign-out and purge forget them at once on this
+ * instance. Another instance may accept a signed-out token for up to `ttlMs`
+ * (set 0 to disable). Past `ttlMs` an entry is {@link stale}: the caller
+ * checks its session again before trusting it for another `ttlMs`.
  */
 export class SessionCache<U extends { id: string }> {
-  private readonly entries = new Map<string, { user: U; until: number }>();
+  private readonly entries = new Map<string, { user: U; until: number; expiresAt: number }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -22,10 +24,27 @@ export class SessionCache<U extends { id: string }> {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.until <= now) {
-      this.entries.delete(key);
+      if (entry.expiresAt <= now) this.entries.delete(key);
       return undefined;
     }
     return entry.user;
+  }
+
+  /**
+   * The user and session expiry a credential was verified for, once its
+   * `ttlMs` ran out (while the session itself has not expired): what to check
+   * again, cheaply, before {@link set}ting it anew.
+   */
+  stale(credential: string, now = Date.now()): { user: U; expiresAt: Date } | undefined {
+    if (this.ttlMs <= 0) return undefined;
+    const key = keyOf(credential);
+    const entry = this.entries.get(key);
+    if (!entry || entry.until > now) return undefined;
+    if (entry.expiresAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return { user: entry.user, expiresAt: new Date(entry.expiresAt) };
   }
 
   set(credential: string, user: U, sessionExpiresAt: Date, now = Date.now()): void {
@@ -35,8 +54,11 @@ export class SessionCache<U extends { id: string }> {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    const until = Math.min(now + this.ttlMs, sessionExpiresAt.getTime());
-    this.entries.set(keyOf(credential), { user, until });
+    const expiresAt = sessionExpiresAt.getTime();
+    const key = keyOf(credential);
+    // Renewed entries move to the end: the oldest verified go first.
+    this.entries.delete(key);
+    this.entries.set(key, { user, until: Math.min(now + this.ttlMs, expiresAt), expiresAt });
   }
 
   forgetCredential(credential: string): void {
