@@ -19,8 +19,8 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** Starts the project's server on a fresh bench store. */
-export async function startBenchServer(): Promise<BenchServer> {
+/** Starts the project's server on a fresh bench store (`env`: settings other than the defaults). */
+export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const store = await openBenchStore();
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -28,6 +28,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     ENCRYPTION_KEY: 'b2'.repeat(32),
     BETTER_AUTH_SECRET: 'bench-secret-bench-secret-bench-secret-01',
     LOG_LEVEL: 'silent',
+    ...env,
   });
   const server = await startServer({ config, log: createLogger('silent'), database: store.db });
   return {
