@@ -75,9 +75,10 @@ interface DueRun extends ReconcileItem {
  * first change the rows lack (one run at a time per document, a change during
  * a run queues another): an editor sending an update a minute sees its rows a
  * debounce later, a document written continuously is reconciled every
- * maximum wait, not after every burst. Publishes "settings projected" and
- * "rows reconciled" to the features that follow the rows (privacy's settings
- * mirror, team aggregates). Owns all of the scheduling state; the registry
+ * maximum wait, not after every burst. Runs fall due on window boundaries,
+ * and the documents due together are reconciled in one transaction.
+ * Publishes "settings projected" and "rows reconciled" to the features that
+ * follow the rows (privacy's settings mirror, team aggregates). Owns all of the scheduling state; the registry
  * knows nothing of it.
  */
 export class Projection implements ProjectionEvents {
@@ -236,48 +237,14 @@ export class Projection implements ProjectionEvents {
     // meanwhile only mark the document dirty (no second run is scheduled).
     const reconciled = force ? this.reconciler.reconcile(doc, state) : this.inNextSlot(doc, state);
     state.running = doc.track(
-      reconciled
-        .then(() => {
+      reconciled.then(
+        () => {
           state.failures = 0;
-        })
-        .catch(async (error: unknown) => {
-          this.registry.metrics.reconcileFailures++;
-          if (error instanceof GenerationMovedError) {
-            this.log.warn(
-              { doc: doc.docName },
-              'generation moved on during reconciliation; dropping the document',
-            );
-            this.registry.discardStale(doc, error);
-            return;
-          }
-          // The error's message may quote document content: log its kind only.
-          const kind = { name: (error as Error)?.name, code: (error as { code?: string })?.code };
-          if (isDatabaseUnavailable(error)) {
-            this.log.warn(
-              { err: kind, doc: doc.docName },
-              'reconciliation failed; database away, retrying',
-            );
-            retry = true;
-            return;
-          }
-          state.failures++;
-          if (state.failures < QUARANTINE_AFTER_FAILURES) {
-            this.log.error(
-              { err: kind, doc: doc.docName, attempt: state.failures },
-              'reconciliation failed; retrying',
-            );
-            retry = true;
-            return;
-          }
-          this.registry.metrics.documentsQuarantined++;
-          this.log.error(
-            { err: kind, doc: doc.docName, attempts: state.failures, upToId: readUpTo },
-            'reconciliation keeps failing; document quarantined until its next change',
-          );
-          await quarantineDocument(this.pool, doc.docName, readUpTo).catch((failure: unknown) =>
-            this.log.warn({ err: failure, doc: doc.docName }, 'could not record the quarantine'),
-          );
-        }),
+        },
+        async (error: unknown) => {
+          retry = await this.failed(doc, state, error, readUpTo);
+        },
+      ),
     );
     try {
       await state.running;
@@ -292,6 +259,55 @@ export class Projection implements ProjectionEvents {
       this.schedule(doc);
     }
     this.releaseIfIdle(doc, state);
+  }
+
+  /**
+   * A run failed: a moved generation drops the document; the database being
+   * away, or a failure before the quarantine threshold, retries after the
+   * back-off; past it, the document is quarantined until its next change.
+   * @returns whether to retry.
+   */
+  private async failed(
+    doc: LiveDocument,
+    state: ProjectionState,
+    error: unknown,
+    readUpTo: string,
+  ): Promise<boolean> {
+    this.registry.metrics.reconcileFailures++;
+    if (error instanceof GenerationMovedError) {
+      this.log.warn(
+        { doc: doc.docName },
+        'generation moved on during reconciliation; dropping the document',
+      );
+      this.registry.discardStale(doc, error);
+      return false;
+    }
+    // The error's message may quote document content: log its kind only.
+    const kind = { name: (error as Error)?.name, code: (error as { code?: string })?.code };
+    if (isDatabaseUnavailable(error)) {
+      this.log.warn(
+        { err: kind, doc: doc.docName },
+        'reconciliation failed; database away, retrying',
+      );
+      return true;
+    }
+    state.failures++;
+    if (state.failures < QUARANTINE_AFTER_FAILURES) {
+      this.log.error(
+        { err: kind, doc: doc.docName, attempt: state.failures },
+        'reconciliation failed; retrying',
+      );
+      return true;
+    }
+    this.registry.metrics.documentsQuarantined++;
+    this.log.error(
+      { err: kind, doc: doc.docName, attempts: state.failures, upToId: readUpTo },
+      'reconciliation keeps failing; document quarantined until its next change',
+    );
+    await quarantineDocument(this.pool, doc.docName, readUpTo).catch((failure: unknown) =>
+      this.log.warn({ err: failure, doc: doc.docName }, 'could not record the quarantine'),
+    );
+    return false;
   }
 
   /**
