@@ -4,7 +4,13 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { Reconciler, type ReconcileItem } from '../../server/src/projection/reconciler';
-import { sessionEntry, startSyncServer, waitFor } from './sync-helpers';
+import {
+  TEST_BATCH_WINDOW_MS,
+  earlyInWindow,
+  sessionEntry,
+  startSyncServer,
+  waitFor,
+} from './sync-helpers';
 
 /** `count` users with no document yet. */
 async function newUsers(pool: pg.Pool, count: number): Promise<string[]> {
@@ -61,9 +67,14 @@ async function watchSlots(
     }
   };
   try {
+    await earlyInWindow();
     await work();
     // The documents fall due on the next window boundary.
-    await waitFor(() => entered(batches), 'reconciliations to start', 5_000).catch(() => {});
+    await waitFor(
+      () => entered(batches),
+      'reconciliations to start',
+      TEST_BATCH_WINDOW_MS + 3_000,
+    ).catch(() => {});
     // Room for one too many to get in.
     await new Promise((resolve) => setTimeout(resolve, 100));
     open();
@@ -83,14 +94,14 @@ describeEachStore('scheduled reconciliations', (store) => {
   let batched: RunningServer;
   let small: RunningServer;
   beforeAll(async () => {
-    // Debounce 0 and a window long enough that the writes below all fall due together.
+    // Debounce 0; writes made early in a window all fall due at its end.
     batched = await startSyncServer(store(), {
       reconcileDebounceMs: 0,
-      reconcileBatchWindowMs: 1_000,
+      reconcileBatchWindowMs: TEST_BATCH_WINDOW_MS,
     });
     small = await startSyncServer(store(), {
       reconcileDebounceMs: 0,
-      reconcileBatchWindowMs: 1_000,
+      reconcileBatchWindowMs: TEST_BATCH_WINDOW_MS,
       maxReconcileBatch: 2,
     });
   });

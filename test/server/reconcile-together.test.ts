@@ -3,7 +3,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { userDocName } from '@mindful/shared';
 import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
-import { sessionEntry, startSyncServer, waitFor } from './sync-helpers';
+import { Reconciler, type ReconcileItem } from '../../server/src/projection/reconciler';
+import {
+  TEST_BATCH_WINDOW_MS,
+  earlyInWindow,
+  sessionEntry,
+  startSyncServer,
+  waitFor,
+} from './sync-helpers';
 
 // Documents that fall due together are reconciled in one transaction. Whatever makes that
 // transaction fail rolls it back, and each document is then reconciled alone, where the failure
@@ -31,12 +38,9 @@ describeEachStore('documents reconciled together, when one of them fails', (stor
         [users],
       )
     ).rows.map((r) => r.id);
-  /**
-   * Writes each user's entries (logged before it returns) early in a window, so they all fall
-   * due on its end, 0.7 s or more away.
-   */
+  /** Writes each user's entries (logged before it returns) early in a window: all fall due at its end. */
   const writeAll = async (entries: Map<string, ReturnType<typeof sessionEntry>[]>) => {
-    while (Date.now() % 1_000 > 300) await new Promise((resolve) => setTimeout(resolve, 20));
+    await earlyInWindow();
     await Promise.all(
       [...entries].map(async ([userId, sessions]) => {
         await server.ctx.registry.write(userId, (doc) => {
@@ -50,7 +54,7 @@ describeEachStore('documents reconciled together, when one of them fails', (stor
   beforeAll(async () => {
     server = await startSyncServer(store(), {
       reconcileDebounceMs: 0,
-      reconcileBatchWindowMs: 1_000,
+      reconcileBatchWindowMs: TEST_BATCH_WINDOW_MS,
     });
     await store().pool.query(
       `ALTER TABLE coding_sessions ADD CONSTRAINT test_together_refused
@@ -86,18 +90,34 @@ describeEachStore('documents reconciled together, when one of them fails', (stor
 
     const second = users.map(() => sessionEntry());
     const splitBefore = metrics().reconcileBatchesSplit;
-    await writeAll(new Map(users.map((id, i) => [id, [second[i]!]])));
-    // Logged, not yet reconciled: another instance purges the second user's document now.
+    // The joint run waits until the generation moved (whatever the machine's pace).
+    const proto = Reconciler.prototype as unknown as {
+      reconcileMany: (items: readonly ReconcileItem[]) => Promise<unknown[]>;
+    };
+    const original = proto.reconcileMany;
+    let purged!: () => void;
+    const generationMoved = new Promise<void>((resolve) => (purged = resolve));
+    proto.reconcileMany = async function (this: Reconciler, items) {
+      await generationMoved;
+      return original.call(this, items);
+    };
     const moved = users[1]!;
-    await store().pool.query(
-      'UPDATE crdt_documents SET generation = generation + 1 WHERE doc_name = $1',
-      [userDocName(moved)],
-    );
     const kept = users.filter((id) => id !== moved);
-    await waitFor(
-      async () => (await storedIds(kept)).length === 2 * kept.length,
-      'the other documents’ rows',
-    );
+    try {
+      await writeAll(new Map(users.map((id, i) => [id, [second[i]!]])));
+      // Logged, not yet reconciled: another instance purges the second user's document now.
+      await store().pool.query(
+        'UPDATE crdt_documents SET generation = generation + 1 WHERE doc_name = $1',
+        [userDocName(moved)],
+      );
+      purged();
+      await waitFor(
+        async () => (await storedIds(kept)).length === 2 * kept.length,
+        'the other documents’ rows',
+      );
+    } finally {
+      proto.reconcileMany = original;
+    }
     expect(await storedIds([moved])).toEqual([first[1]!.id]);
     expect(metrics().reconcileBatchesSplit).toBe(splitBefore + 1);
     expect(server.ctx.registry.peek(userDocName(moved))).toBeUndefined();

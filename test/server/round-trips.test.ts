@@ -4,7 +4,15 @@ import type { RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { countQueries } from './query-counter';
 import { authedFetch, signUp, type TestUser } from '../helpers/test-server';
-import { connectReplica, sessionEntry, startSyncServer, synced, waitFor } from './sync-helpers';
+import {
+  TEST_BATCH_WINDOW_MS,
+  connectReplica,
+  earlyInWindow,
+  sessionEntry,
+  startSyncServer,
+  synced,
+  waitFor,
+} from './sync-helpers';
 
 /**
  * Database round trips per write, counted (not timed): a change that adds a
@@ -39,7 +47,7 @@ const ACTIVITY = {
 
 describeEachStore('database round trips per write', (store) => {
   let server: RunningServer;
-  /** Reconciles on its own schedule: due 0 ms after a write, on whole seconds. */
+  /** Reconciles on its own schedule: due 0 ms after a write, on window boundaries. */
   let scheduled: RunningServer;
   let user: TestUser;
   let counter: ReturnType<typeof countQueries>;
@@ -48,7 +56,7 @@ describeEachStore('database round trips per write', (store) => {
     server = await startSyncServer(store(), { reconcileDebounceMs: 600_000 });
     scheduled = await startSyncServer(store(), {
       reconcileDebounceMs: 0,
-      reconcileBatchWindowMs: 1_000,
+      reconcileBatchWindowMs: TEST_BATCH_WINDOW_MS,
     });
     user = await signUp(server.url);
     counter = countQueries();
@@ -70,6 +78,7 @@ describeEachStore('database round trips per write', (store) => {
     // Counted once a run committed: each write changes one session row per user.
     const writeAll = async (keystrokes: number) => {
       const upserted = metrics.sessionsUpserted;
+      await earlyInWindow();
       await Promise.all(
         users.map(async (id) => {
           await scheduled.ctx.registry.write(id, (doc) =>

@@ -41,6 +41,20 @@ export async function waitFor(
   }
 }
 
+/**
+ * A test server whose scheduled reconciliations fall due on boundaries of
+ * this window: writes made early in one (see {@link earlyInWindow}) fall due
+ * together, however slow the machine.
+ */
+export const TEST_BATCH_WINDOW_MS = 2_000;
+
+/** Waits until the first tenth of a {@link TEST_BATCH_WINDOW_MS} window. */
+export async function earlyInWindow(windowMs = TEST_BATCH_WINDOW_MS): Promise<void> {
+  while (Date.now() % windowMs > windowMs / 10) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** A real y-websocket provider on the user's document. */
 export function connectReplica(
   serverUrl: string,
