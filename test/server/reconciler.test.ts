@@ -246,6 +246,31 @@ describeEachStore('reconciler with hostile documents', (store) => {
     }
   });
 
+  it('tells the listeners the day a session left as well as the day it moved to, and a deleted one’s day', async () => {
+    const user = await signUp(server.url);
+    const calls: string[][] = [];
+    const off = server.ctx.projection.onRowsReconciled(async (_client, changes) => {
+      for (const change of changes) if (change.userId === user.id) calls.push(change.changedDates);
+    });
+    try {
+      const entry = sessionEntry({
+        start_time: '2026-02-03T23:30:00.000Z',
+        updated_at: '2026-02-03T23:30:00.000Z',
+      });
+      await server.ctx.registry.write(user.id, (doc) => doc.putSession(entry));
+      await server.ctx.projection.reconcileNow(user.id);
+      // Late in the evening west of UTC: the UTC day is what counts.
+      const moved = { ...entry, start_time: '2026-02-05T01:00:00.000-03:00' };
+      await server.ctx.registry.write(user.id, (doc) => doc.putSession(moved));
+      await server.ctx.projection.reconcileNow(user.id);
+      await server.ctx.registry.write(user.id, (doc) => doc.deleteSessions([entry.id]));
+      await server.ctx.projection.reconcileNow(user.id);
+      expect(calls).toEqual([['2026-02-03'], ['2026-02-03', '2026-02-05'], ['2026-02-05']]);
+    } finally {
+      off();
+    }
+  });
+
   it('catches up at start-up on documents whose log is ahead of their rows (crash before reconciling)', async () => {
     const user = await signUp(server.url);
     const entry = sessionEntry({ keystrokes: 9 });

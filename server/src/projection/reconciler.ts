@@ -65,24 +65,26 @@ interface DocRun extends ReconcileItem {
   input: RunInput;
   sessionRun: TableRun;
   flowRun: TableRun;
-  /** Start time of each stored session row, by lower-case id (a moved session changes two days). */
-  storedStart: Map<string, Date>;
+  /** UTC day of each stored session row, by lower-case id (a moved session changes two days). */
+  storedDay: Map<string, string>;
   changedDates: Set<string>;
 }
 
 /** A document's part of a run before its transaction: what was read from the document. */
 type ReadRun = Pick<DocRun, 'doc' | 'state' | 'input'>;
 
-/** The rows a run reads first: the document rows, then both tables' rows of their owners. */
-interface StoredRow {
-  kind: 'document' | 'session' | 'flow';
-  /** The document's name for a document row, else the row's user id. */
-  owner: string;
-  id: string | null;
-  start_time: Date | null;
-  reconciled_fingerprint: string | null;
-  generation: number | null;
-}
+/**
+ * What a run reads first: a row per document, then a row per owner and table
+ * holding all of that owner's rows of the table as one JSON array (parsing
+ * 2,000 rows one by one, their timestamps above all, was most of a large
+ * document's run).
+ */
+type StoredRow =
+  | { kind: 'document'; owner: string; generation: number; rows: null }
+  /** [id, fingerprint, UTC day of start_time] per row. */
+  | { kind: 'session'; owner: string; generation: null; rows: [string, string | null, string][] }
+  /** [id, fingerprint] per row. */
+  | { kind: 'flow'; owner: string; generation: null; rows: [string, string | null][] };
 
 /**
  * One statement records what a run covers of each document, locks the
@@ -96,22 +98,24 @@ const READ_STORED = `
     FROM unnest($1::text[], $2::bigint[]) AS run(doc_name, covered)
     WHERE d.doc_name = run.doc_name
     RETURNING d.doc_name, d.generation)
-  SELECT 'document' AS kind, doc_name AS owner, NULL::text AS id, NULL::timestamptz AS start_time,
-         NULL::text AS reconciled_fingerprint, generation FROM doc
+  SELECT 'document' AS kind, doc_name AS owner, generation, NULL::json AS rows FROM doc
   UNION ALL
-  SELECT 'session', user_id::text, id::text, start_time, reconciled_fingerprint, NULL
-  FROM coding_sessions WHERE user_id = ANY($3::uuid[])
+  SELECT 'session', user_id::text, NULL,
+         json_agg(json_build_array(id, reconciled_fingerprint,
+                                   (start_time AT TIME ZONE 'UTC')::date))
+  FROM coding_sessions WHERE user_id = ANY($3::uuid[]) GROUP BY user_id
   UNION ALL
-  SELECT 'flow', user_id::text, id::text, NULL, reconciled_fingerprint, NULL
-  FROM flow_states WHERE user_id = ANY($3::uuid[])`;
+  SELECT 'flow', user_id::text, NULL, json_agg(json_build_array(id, reconciled_fingerprint))
+  FROM flow_states WHERE user_id = ANY($3::uuid[]) GROUP BY user_id`;
 
 /** Deletes rows by (user, id) pairs, both tables in one statement. */
 const DELETE_STALE = `
   WITH s AS (DELETE FROM coding_sessions c USING unnest($1::uuid[], $2::uuid[]) AS x(user_id, id)
-             WHERE c.user_id = x.user_id AND c.id = x.id RETURNING c.user_id, c.id, c.start_time),
+             WHERE c.user_id = x.user_id AND c.id = x.id
+             RETURNING c.user_id, c.id, (c.start_time AT TIME ZONE 'UTC')::date::text AS day),
        f AS (DELETE FROM flow_states c USING unnest($3::uuid[], $4::uuid[]) AS x(user_id, id)
              WHERE c.user_id = x.user_id AND c.id = x.id RETURNING c.user_id, c.id)
-  SELECT 'session' AS kind, user_id::text AS owner, id::text AS id, start_time FROM s
+  SELECT 'session' AS kind, user_id::text AS owner, id::text AS id, day FROM s
   UNION ALL SELECT 'flow', user_id::text, id::text, NULL FROM f`;
 
 /**
@@ -258,7 +262,7 @@ export class Reconciler {
         known: new Map(r.state.flowStates),
         refused: r.state.refused,
       },
-      storedStart: new Map(),
+      storedDay: new Map(),
       changedDates: new Set(),
     }));
     const byOwner = new Map(runs.map((run) => [run.doc.userId.toLowerCase(), run]));
@@ -275,12 +279,15 @@ export class Reconciler {
           continue;
         }
         const run = byOwner.get(row.owner);
-        if (!run || row.id === null) continue;
-        (row.kind === 'session' ? run.sessionRun : run.flowRun).stored.set(
-          row.id,
-          row.reconciled_fingerprint,
-        );
-        if (row.start_time) run.storedStart.set(row.id, row.start_time);
+        if (!run) continue;
+        if (row.kind === 'session') {
+          for (const [id, fingerprint, day] of row.rows) {
+            run.sessionRun.stored.set(id, fingerprint);
+            run.storedDay.set(id, day);
+          }
+        } else {
+          for (const [id, fingerprint] of row.rows) run.flowRun.stored.set(id, fingerprint);
+        }
       }
       for (const { doc } of runs) {
         const generation = generations.get(doc.docName) ?? null;
@@ -312,8 +319,8 @@ export class Reconciler {
         for (const id of sessionsWritten[i]!) {
           tally.sessionsUpserted++;
           run.changedDates.add(dateOf(sessionById.get(id)!.start_time));
-          const before = run.storedStart.get(id.toLowerCase());
-          if (before) run.changedDates.add(dateOf(before));
+          const before = run.storedDay.get(id.toLowerCase());
+          if (before) run.changedDates.add(before);
         }
       });
 
@@ -393,7 +400,7 @@ export class Reconciler {
       kind: 'session' | 'flow';
       owner: string;
       id: string;
-      start_time: Date | null;
+      day: string | null;
     }>(DELETE_STALE, [sessions.owner, sessions.id, flows.owner, flows.id]);
     const byOwner = new Map(runs.map((run) => [run.doc.userId.toLowerCase(), run]));
     for (const row of deleted) {
@@ -401,7 +408,7 @@ export class Reconciler {
       if (row.kind === 'session') {
         forgetId(run.sessionRun.known, row.id);
         tally.sessionsDeleted++;
-        run.changedDates.add(dateOf(row.start_time!));
+        run.changedDates.add(row.day!);
       } else {
         forgetId(run.flowRun.known, row.id);
         tally.flowStatesDeleted++;
