@@ -259,8 +259,8 @@ describeEachStore('reconciler with hostile documents', (store) => {
       });
       await server.ctx.registry.write(user.id, (doc) => doc.putSession(entry));
       await server.ctx.projection.reconcileNow(user.id);
-      // Late in the evening west of UTC: the UTC day is what counts.
-      const moved = { ...entry, start_time: '2026-02-05T01:00:00.000-03:00' };
+      // Late in the evening west of UTC (already the 5th in UTC): the UTC day is what counts.
+      const moved = { ...entry, start_time: '2026-02-04T23:00:00.000-03:00' };
       await server.ctx.registry.write(user.id, (doc) => doc.putSession(moved));
       await server.ctx.projection.reconcileNow(user.id);
       await server.ctx.registry.write(user.id, (doc) => doc.deleteSessions([entry.id]));
