@@ -47,5 +47,12 @@ describe('SessionCache', () => {
     small.set('3', user, far);
     expect(small.get('1')).toBeUndefined();
     expect(small.get('3')).toBe(user);
+    // Renewing one it holds evicts nothing, and makes it the newest.
+    small.set('3', user, far);
+    expect(small.get('2')).toBe(user);
+    small.set('2', user, far);
+    small.set('4', user, far);
+    expect(small.get('3')).toBeUndefined();
+    expect(small.get('2')).toBe(user);
   });
 });

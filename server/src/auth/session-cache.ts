@@ -49,15 +49,14 @@ export class SessionCache<U extends { id: string }> {
 
   set(credential: string, user: U, sessionExpiresAt: Date, now = Date.now()): void {
     if (this.ttlMs <= 0) return;
+    const key = keyOf(credential);
+    // A renewed entry moves to the end (Map keeps insertion order): the oldest verified go first.
+    this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
-      // Oldest first: Map keeps insertion order.
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     const expiresAt = sessionExpiresAt.getTime();
-    const key = keyOf(credential);
-    // Renewed entries move to the end: the oldest verified go first.
-    this.entries.delete(key);
     this.entries.set(key, { user, until: Math.min(now + this.ttlMs, expiresAt), expiresAt });
   }
 
