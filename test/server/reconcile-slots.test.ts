@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningServer } from '@mindful/server';
@@ -7,20 +6,11 @@ import { Reconciler, type ReconcileItem } from '../../server/src/projection/reco
 import {
   TEST_BATCH_WINDOW_MS,
   earlyInWindow,
+  insertUsers,
   sessionEntry,
   startSyncServer,
   waitFor,
 } from './sync-helpers';
-
-/** `count` users with no document yet. */
-async function newUsers(pool: pg.Pool, count: number): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO users (email) SELECT 'slots-' || g || '-' || $1 || '@example.com'
-     FROM generate_series(1, $2::int) g RETURNING id::text AS id`,
-    [randomUUID(), count],
-  );
-  return rows.map((r) => r.id);
-}
 
 /** How many of `users` have their session row. */
 async function reconciledUsers(pool: pg.Pool, users: string[]): Promise<number> {
@@ -111,7 +101,7 @@ describeEachStore('scheduled reconciliations', (store) => {
   });
 
   it('reconciles documents that fall due together in one transaction', async () => {
-    const users = await newUsers(store().pool, 6);
+    const users = await insertUsers(store().pool, 6);
     const before = batched.ctx.registry.metrics.reconcileBatches;
     const all = (batches: number[]) => batches.reduce((a, b) => a + b, 0) >= users.length;
     const { batches } = await watchSlots(users.length, all, async () => {
@@ -125,7 +115,7 @@ describeEachStore('scheduled reconciliations', (store) => {
   });
 
   it('runs at most two transactions at a time, each of at most the batch size', async () => {
-    const users = await newUsers(store().pool, 6);
+    const users = await insertUsers(store().pool, 6);
     const { batches, inAtOnce } = await watchSlots(
       users.length,
       (b) => b.length >= 2,

@@ -8,6 +8,7 @@ import {
   TEST_BATCH_WINDOW_MS,
   connectReplica,
   earlyInWindow,
+  insertUsers,
   sessionEntry,
   startSyncServer,
   synced,
@@ -68,12 +69,7 @@ describeEachStore('database round trips per write', (store) => {
   });
 
   it('documents falling due together are reconciled in one run', async () => {
-    const { rows } = await store().pool.query<{ id: string }>(
-      `INSERT INTO users (email) SELECT 'trips-' || g || '-' || gen_random_uuid() || '@example.com'
-       FROM generate_series(1, $1::int) g RETURNING id::text AS id`,
-      [BUDGET.dueTogether.documents],
-    );
-    const users = rows.map((r) => r.id);
+    const users = await insertUsers(store().pool, BUDGET.dueTogether.documents);
     const { metrics } = scheduled.ctx.registry;
     // Counted once a run committed: each write changes one session row per user.
     const writeAll = async (keystrokes: number) => {

@@ -27,6 +27,16 @@ export function startSyncServer(
   });
 }
 
+/** `count` new users, made in SQL (no sign-up, no document yet): their ids. */
+export async function insertUsers(pool: Database['pool'], count: number): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO users (email) SELECT 'user-' || g || '-' || $1 || '@example.com'
+     FROM generate_series(1, $2::int) g RETURNING id::text AS id`,
+    [randomUUID(), count],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Waits until `check` is true, polling; fails with `what` after the deadline. */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
