@@ -43,6 +43,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     ...createPgConfig(pglite),
     max: 1,
     Client: PGliteClient,
+    // The one PGlite backend outlives every client the pool makes of it (an
+    // idle one is closed after 10 s, a broken one is discarded). A new client
+    // knows none of the named statements its predecessor prepared, and would
+    // fail preparing them again ("already exists"): it starts with none.
+    onConnect: (client: pg.ClientBase) => client.query('DEALLOCATE ALL'),
   } as pg.PoolConfig);
   survivesLostConnections(pool);
   return {

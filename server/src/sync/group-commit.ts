@@ -1,10 +1,13 @@
 /**
  * Group commit for log appends: while `maxInFlight` statements are running,
  * new appends wait and then go out together in one statement — one round
- * trip and one commit (one WAL flush) for many documents. An append that finds
- * a free slot goes out at once, so a quiet server adds no latency; a busy one
- * trades many small commits for a few larger ones. Every caller still
- * resolves only after the statement carrying its entry has committed.
+ * trip and one commit (one WAL flush) for many documents. Appends also wait
+ * for the end of the event loop's current turn (`setImmediate`), so every
+ * request read in that turn joins one statement: with an embedded store
+ * (PGlite), whose statements run synchronously on this thread, nothing else
+ * would ever arrive while one is in flight. A quiet server adds one turn of
+ * the loop, microseconds. Every caller still resolves only after the
+ * statement carrying its entry has committed.
  *
  * Keys (document names) are unique within one statement: a second append for
  * the same key waits for the next one, so a document's entries stay in order.
@@ -13,6 +16,7 @@ export class GroupCommit<K, I, O> {
   private readonly waiting: { key: K; item: I; resolve(o: O): void; reject(e: unknown): void }[] =
     [];
   private inFlight = 0;
+  private pumpScheduled = false;
 
   /**
    * @param write runs one statement for `items` (distinct keys) and returns
@@ -27,7 +31,12 @@ export class GroupCommit<K, I, O> {
   submit(key: K, item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.waiting.push({ key, item, resolve, reject });
-      this.pump();
+      if (this.pumpScheduled) return;
+      this.pumpScheduled = true;
+      setImmediate(() => {
+        this.pumpScheduled = false;
+        this.pump();
+      });
     });
   }
 

@@ -136,8 +136,9 @@ export class PgDocumentLog implements DocumentLog {
   private async appendMany(
     items: { key: string; item: PendingAppend }[],
   ): Promise<(string | Error)[]> {
-    const { rows } = await this.pool.query<{ doc_name: string; id: string }>(
-      `WITH inserted AS (
+    const { rows } = await this.pool.query<{ doc_name: string; id: string }>({
+      name: 'mc_append_updates',
+      text: `WITH inserted AS (
          INSERT INTO crdt_updates (doc_name, user_id, generation, kind, payload, byte_length)
          SELECT d.doc_name, i.user_id, d.generation, 'update', i.payload, i.byte_length
          FROM unnest($1::text[], $2::uuid[], $3::int[], $4::text[], $5::int[])
@@ -152,7 +153,7 @@ export class PgDocumentLog implements DocumentLog {
               pg_notify('${DOC_UPDATES_CHANNEL}',
                         doc_name || '|' || generation || '|' || id || '|' || $6::text) AS notified
        FROM inserted`,
-      [
+      values: [
         items.map((i) => i.key),
         items.map((i) => i.item.userId),
         items.map((i) => i.item.generation),
@@ -160,7 +161,7 @@ export class PgDocumentLog implements DocumentLog {
         items.map((i) => i.item.byteLength),
         this.instanceId,
       ],
-    );
+    });
     const ids = new Map(rows.map((row) => [row.doc_name, row.id]));
     return Promise.all(
       items.map(async ({ key, item }) => {
