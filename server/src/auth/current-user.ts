@@ -73,7 +73,7 @@ async function renewStale(auth: Auth, bearer: string): Promise<AuthenticatedUser
     subscription_tier: SubscriptionTier;
     timezone: string;
     expires_at: Date;
-  }>(RENEW_SQL, [stale.user.sessionId]);
+  }>({ name: 'mc_session_renew', text: RENEW_SQL, values: [stale.user.sessionId] });
   const row = rows[0];
   if (!row) {
     cache.forgetCredential(bearer);

@@ -267,11 +267,15 @@ export class Reconciler {
     }));
     const byOwner = new Map(runs.map((run) => [run.doc.userId.toLowerCase(), run]));
     await inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<StoredRow>(READ_STORED, [
-        runs.map((run) => run.doc.docName),
-        runs.map((run) => run.input.coveredId),
-        [...byOwner.keys()],
-      ]);
+      const { rows } = await client.query<StoredRow>({
+        name: 'mc_reconcile_read',
+        text: READ_STORED,
+        values: [
+          runs.map((run) => run.doc.docName),
+          runs.map((run) => run.input.coveredId),
+          [...byOwner.keys()],
+        ],
+      });
       const generations = new Map<string, number | null>();
       for (const row of rows) {
         if (row.kind === 'document') {
@@ -401,7 +405,11 @@ export class Reconciler {
       owner: string;
       id: string;
       day: string | null;
-    }>(DELETE_STALE, [sessions.owner, sessions.id, flows.owner, flows.id]);
+    }>({
+      name: 'mc_reconcile_delete',
+      text: DELETE_STALE,
+      values: [sessions.owner, sessions.id, flows.owner, flows.id],
+    });
     const byOwner = new Map(runs.map((run) => [run.doc.userId.toLowerCase(), run]));
     for (const row of deleted) {
       const run = byOwner.get(row.owner)!;

@@ -6,6 +6,9 @@ const JSON_COLUMNS = new Set(['language_breakdown', 'flow_state_periods']);
 /** Rows per statement: well under PostgreSQL's 65,535 parameters for any table here. */
 const ROWS_PER_STATEMENT = 200;
 
+/** Upserts of up to this many rows are named statements (see `statement`). */
+const NAMED_UP_TO_ROWS = 4;
+
 /**
  * An upsert of entries into one table: the row's columns (`id` first), then
  * the fingerprint of the entry it reflects, in the same statement. An id that
@@ -41,8 +44,7 @@ export class RowUpsert {
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
       const { rows: done } = await client.query<{ id: string }>(
-        this.sql(chunk.length),
-        chunk.flat(),
+        this.statement(chunk.length, chunk.flat()),
       );
       for (const row of done) written.add(row.id);
     }
@@ -56,13 +58,25 @@ export class RowUpsert {
   async one(client: pg.ClientBase, row: unknown[]): Promise<'stored' | 'foreign' | Error> {
     await client.query('SAVEPOINT reconcile_row');
     try {
-      const { rowCount } = await client.query(this.sql(1), row);
+      const { rowCount } = await client.query(this.statement(1, row));
       await client.query('RELEASE SAVEPOINT reconcile_row');
       return rowCount === 0 ? 'foreign' : 'stored';
     } catch (error) {
       await client.query('ROLLBACK TO SAVEPOINT reconcile_row');
       return error as Error;
     }
+  }
+
+  /**
+   * The upsert of `rowCount` rows. The common sizes (a run usually carries one
+   * or a few changed entries) are named statements, planned once per
+   * connection; larger ones are planned each time rather than kept.
+   */
+  private statement(rowCount: number, values: unknown[]): pg.QueryConfig {
+    const text = this.sql(rowCount);
+    return rowCount <= NAMED_UP_TO_ROWS
+      ? { name: `mc_upsert_${this.table}_${rowCount}`, text, values }
+      : { text, values };
   }
 
   private sql(rowCount: number): string {

@@ -201,7 +201,7 @@ export async function refreshTeamMetricsForUsers(
     }
   }
   if (days.length === 0) return;
-  await client.query(SQL.userDays, [users, days]);
+  await client.query({ name: 'mc_team_refresh_days', text: SQL.userDays, values: [users, days] });
 }
 
 /** Recomputes every stored aggregate of one team from its consenting members' sessions. */
