@@ -8,6 +8,7 @@ import { errorHandler } from '../../server/src/http/errors';
 import { createLogger, startServer, type RunningServer } from '@mindful/server';
 import { describeEachStore } from '../helpers/databases';
 import { LogCapture } from '../helpers/log-capture';
+import { countQueries } from './query-counter';
 import { authedFetch, signUp, testConfig, type TestUser } from '../helpers/test-server';
 import {
   CLI_USER_AGENT,
@@ -118,6 +119,26 @@ describeEachStore('WakaTime heartbeats', (store) => {
       [new Date(times[5]! * 1000).toISOString(), 60_000, 0],
     ]);
     expect(day[1]!.language_breakdown).toEqual({ Go: 60_000 });
+  });
+
+  it('a bulk that extends a long run rebuilds the whole run in three statements on the heartbeats', async () => {
+    // Four hours, a heartbeat every 5 minutes (under the 15-minute idle timeout): one run.
+    const base = utcSeconds(2026, 3, 9, 8);
+    await sendBulk(server.url, key, cliBulk(base, 48, 300));
+    // Its last minutes arrive later, as wakatime-cli sends them.
+    const queries = countQueries(/wakatime_heartbeats/);
+    try {
+      await sendBulk(server.url, key, cliBulk(base + 48 * 300, 2, 300));
+      // The insert, the run around the new heartbeats (one recursive statement; a round trip
+      // per step of growth made it 19 here), and the run's heartbeats.
+      expect(queries.take()).toBe(3);
+    } finally {
+      queries.restore();
+    }
+    const day = (await docSessions()).filter((s) => s.start_time.startsWith('2026-03-09'));
+    expect(day.map((s) => [s.start_time, s.total_duration_ms])).toEqual([
+      [new Date(Math.floor((base + 0.123456) * 1000)).toISOString(), 49 * 300_000],
+    ]);
   });
 
   it('accepts the key as Basic base64(key), base64(key:), Bearer, and ?api_key=, on both base paths', async () => {

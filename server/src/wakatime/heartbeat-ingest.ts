@@ -3,7 +3,7 @@ import type { AppContext } from '../context';
 import { lockKey } from '../jobs/advisory-lock';
 import type { Heartbeat } from './heartbeat-input';
 import {
-  heartbeatSpan,
+  heartbeatRunAround,
   insertHeartbeats,
   loadPoints,
   sessionIdFor,
@@ -100,16 +100,14 @@ export class HeartbeatIngest {
     const times = await insertHeartbeats(pool, this.ctx.cipher, userId, heartbeats, settings);
     if (times.length === 0) return { stored: 0, sessionsChanged: 0 };
     const { idleTimeoutMs, timeZone } = await userWakatimeProfile(pool, userId);
-    // Grow the range until no stored heartbeat lies within the idle timeout
-    // outside it: then no session can straddle its edges.
-    let lo = Math.min(...times);
-    let hi = Math.max(...times);
-    for (;;) {
-      const span = await heartbeatSpan(pool, userId, lo - idleTimeoutMs, hi + idleTimeoutMs);
-      if (!span || (span.min >= lo && span.max <= hi)) break;
-      lo = Math.min(lo, span.min);
-      hi = Math.max(hi, span.max);
-    }
+    // Every session the new heartbeats can touch lies in the run around them.
+    const { lo, hi } = await heartbeatRunAround(
+      pool,
+      userId,
+      Math.min(...times),
+      Math.max(...times),
+      idleTimeoutMs,
+    );
     const points = await loadPoints(pool, this.ctx.cipher, userId, lo, hi);
     const sessionsChanged = await this.ctx.registry.write(userId, (doc) => {
       const existing = nearbySessions(doc, lo - idleTimeoutMs, hi + idleTimeoutMs, now);

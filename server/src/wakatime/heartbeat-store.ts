@@ -90,26 +90,54 @@ export async function insertHeartbeats(
     ];
     values.forEach((value, i) => cols[i]!.push(value));
   }
-  const { rows } = await db.query<{ t: number }>(INSERT, [userId, ...cols]);
+  const { rows } = await db.query<{ t: number }>({
+    name: 'mc_wakatime_insert',
+    text: INSERT,
+    values: [userId, ...cols],
+  });
   return rows.map((row) => row.t * 1000);
 }
 
-/** The first and last heartbeat time (ms) in [fromMs, toMs], or null when there is none. */
-export async function heartbeatSpan(
+/**
+ * Grows [lo, hi] by the heartbeats within `idle` of its edges, again and
+ * again, until none lies within `idle` outside it: then no session can
+ * straddle its edges. One statement (a recursive query, one step per idle
+ * timeout of the run, about 20 for a working day), not a round trip per step.
+ */
+const RUN_AROUND = `
+  WITH RECURSIVE span(lo, hi, grew) AS (
+    SELECT to_timestamp($2 / 1000.0), to_timestamp($3 / 1000.0), true
+    UNION ALL
+    SELECT LEAST(s.lo, b.lo), GREATEST(s.hi, b.hi), b.lo < s.lo OR b.hi > s.hi
+    FROM span s
+    CROSS JOIN LATERAL (
+      SELECT min(time) AS lo, max(time) AS hi FROM wakatime_heartbeats
+      WHERE user_id = $1
+        AND time >= s.lo - $4 * interval '1 millisecond'
+        AND time <= s.hi + $4 * interval '1 millisecond') b
+    WHERE s.grew)
+  SELECT extract(epoch FROM min(lo))::float8 * 1000 AS lo,
+         extract(epoch FROM max(hi))::float8 * 1000 AS hi
+  FROM span`;
+
+/**
+ * The stretch of the user's heartbeats around [fromMs, toMs] with no gap
+ * longer than `idleMs` (ms): [fromMs, toMs] itself when no heartbeat lies
+ * within `idleMs` of it.
+ */
+export async function heartbeatRunAround(
   db: Pick<pg.Pool, 'query'>,
   userId: string,
   fromMs: number,
   toMs: number,
-): Promise<{ min: number; max: number } | null> {
-  const { rows } = await db.query<{ min: number | null; max: number | null }>(
-    `SELECT extract(epoch FROM min(time))::float8 * 1000 AS min,
-            extract(epoch FROM max(time))::float8 * 1000 AS max
-     FROM wakatime_heartbeats
-     WHERE user_id = $1 AND time >= to_timestamp($2 / 1000.0) AND time <= to_timestamp($3 / 1000.0)`,
-    [userId, fromMs, toMs],
-  );
-  const row = rows[0];
-  return row && row.min !== null && row.max !== null ? { min: row.min, max: row.max } : null;
+  idleMs: number,
+): Promise<{ lo: number; hi: number }> {
+  const { rows } = await db.query<{ lo: number; hi: number }>({
+    name: 'mc_wakatime_run_around',
+    text: RUN_AROUND,
+    values: [userId, fromMs, toMs, idleMs],
+  });
+  return { lo: Math.min(fromMs, rows[0]!.lo), hi: Math.max(toMs, rows[0]!.hi) };
 }
 
 interface PointRow {
@@ -132,13 +160,15 @@ export async function loadPoints(
   fromMs: number,
   toMs: number,
 ): Promise<HeartbeatPoint[]> {
-  const { rows } = await db.query<PointRow>(
-    `SELECT id::text AS id, extract(epoch FROM time)::float8 * 1000 AS t, editor, machine, project,
-            category, language, is_write, entity_key
-     FROM wakatime_heartbeats
-     WHERE user_id = $1 AND time >= to_timestamp($2 / 1000.0) AND time <= to_timestamp($3 / 1000.0)`,
-    [userId, fromMs, toMs],
-  );
+  const { rows } = await db.query<PointRow>({
+    name: 'mc_wakatime_points',
+    text: `SELECT id::text AS id, extract(epoch FROM time)::float8 * 1000 AS t, editor, machine,
+                  project, category, language, is_write, entity_key
+           FROM wakatime_heartbeats
+           WHERE user_id = $1 AND time >= to_timestamp($2 / 1000.0)
+             AND time <= to_timestamp($3 / 1000.0)`,
+    values: [userId, fromMs, toMs],
+  });
   return rows.map((row) => ({
     timeMs: row.t,
     editor: row.editor,
