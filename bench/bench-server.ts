@@ -30,7 +30,11 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const server = await startServer({ config, log: createLogger((process.env.BENCH_LOG ?? 'silent') as 'silent'), database: store.db });
+  const server = await startServer({
+    config,
+    log: createLogger((process.env.BENCH_LOG ?? 'silent') as 'silent'),
+    database: store.db,
+  });
   return {
     server,
     store,
