@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { expect, it } from 'vitest';
 import { FieldCipher, GenerationMovedError, PgDocumentLog } from '@mindful/server';
 import { userDocName } from '@mindful/shared';
 import { describeEachStore } from '../helpers/databases';
 import { TEST_ENCRYPTION_KEY } from '../helpers/test-server';
+import { countQueries } from './query-counter';
 
 // Appends of different documents made while others are being written go out
 // together: one statement, one commit (server/src/sync/group-commit.ts).
@@ -20,14 +20,9 @@ describeEachStore('log appends share commits', (store) => {
     const docs = rows.map((row) => ({ userId: row.id, docName: userDocName(row.id) }));
     for (const doc of docs) await log.ensureDocument(doc.docName, doc.userId);
 
-    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-    const original = proto.query;
-    let statements = 0;
-    proto.query = function (this: unknown, ...args: unknown[]) {
-      statements++;
-      return original.apply(this, args);
-    };
+    const queries = countQueries();
     let outcomes: PromiseSettledResult<string>[];
+    let statements: number;
     try {
       // The last document is asked at a generation it is not at (as after a purge).
       outcomes = await Promise.allSettled(
@@ -35,8 +30,9 @@ describeEachStore('log appends share commits', (store) => {
           log.append(doc.docName, doc.userId, i === 15 ? 7 : 1, new Uint8Array([i])),
         ),
       );
+      statements = queries.take();
     } finally {
-      proto.query = original;
+      queries.restore();
     }
     // All 16 wait for the end of the loop's turn and share one statement; the
     // refused one costs one more read (its current generation).
