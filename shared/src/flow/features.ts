@@ -139,8 +139,27 @@ export function extractFeatures(ctx: FeatureContext): FlowFeatures {
     enough && mean > 0
       ? Math.min(mean, REFERENCE_INTERVAL_MS) / Math.max(mean, REFERENCE_INTERVAL_MS)
       : 0;
+  const r = ctx.rhythmFeatures ?? NO_RHYTHM_FEATURES;
+  // Copied by name, not spread: V8 ran the spread of the rhythm features through a slow
+  // path, 10 µs a call, most of a detector update (docs/performance.md, "Seventh round").
   return {
-    ...(ctx.rhythmFeatures ?? NO_RHYTHM_FEATURES),
+    burstShare: r.burstShare,
+    burstTrend: r.burstTrend,
+    thinkShare: r.thinkShare,
+    gapShare: r.gapShare,
+    pauseRate: r.pauseRate,
+    burstLength: r.burstLength,
+    paceShift: r.paceShift,
+    spread: r.spread,
+    switchCalm: r.switchCalm,
+    switchNow: r.switchNow,
+    switchSteady: r.switchSteady,
+    focusShare: r.focusShare,
+    focusDepth: r.focusDepth,
+    errorCalm: r.errorCalm,
+    errorFix: r.errorFix,
+    editRate: r.editRate,
+    typingEvidence: r.typingEvidence,
     rhythm: rhythmScore(scaled),
     focus: focusScore(ctx.contextSwitches),
     errorScore: errorScore(ctx.errorEvents),
