@@ -28,7 +28,7 @@ describe('flow features', () => {
     expect(RHYTHM_KEYS).toHaveLength(17);
     fc.assert(
       fc.property(featuresArb, (given) => {
-        const rhythm = Object.fromEntries(RHYTHM_KEYS.map((k) => [k, given[k]])) as RhythmFeatures;
+        const rhythm: RhythmFeatures = given;
         const features = extractFeatures({ ...context, rhythmFeatures: rhythm });
         for (const key of RHYTHM_KEYS) expect(features[key]).toBe(rhythm[key]);
       }),
