@@ -1,6 +1,5 @@
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig, PglitePgConnection } from '@electric-sql/pglite/node-postgres';
+import { PgliteThread } from './pglite-thread';
 
 /** What the server talks to: a `pg` pool, whichever engine is behind it. */
 export interface Database {
@@ -29,20 +28,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     survivesLostConnections(pool);
     return { pool, kind: 'postgres', close: () => pool.end() };
   }
-  const pglite = await PGlite.create(target.dataDir);
-  // createPgConfig shares ONE connection object between every client the pool
-  // makes. pg-pool discards a client whose query failed, and the discarded
-  // client's late 'end' event then reaches its successor, which dies with
-  // "Connection terminated unexpectedly". A connection per client avoids it.
-  class PGliteClient extends pg.Client {
-    constructor(config?: pg.ClientConfig) {
-      super({ ...config, connection: new PglitePgConnection({ pglite }) } as pg.ClientConfig);
-    }
-  }
+  const thread = await PgliteThread.start(target.dataDir);
   const pool = new pg.Pool({
-    ...createPgConfig(pglite),
+    // PGlite is one backend process: two pooled clients would interleave transactions.
     max: 1,
-    Client: PGliteClient,
+    user: 'postgres',
+    database: 'postgres',
+    password: 'pglite',
+    stream: () => thread.socket(),
     // The one PGlite backend outlives every client the pool makes of it (an
     // idle one is closed after 10 s, a broken one is discarded). A new client
     // knows none of the named statements its predecessor prepared, and would
@@ -55,7 +48,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     kind: 'pglite',
     async close() {
       await pool.end();
-      await pglite.close();
+      await thread.close();
     },
   };
 }

@@ -1,0 +1,81 @@
+// The embedded store (PGlite) runs on a thread of its own: a statement, however long, no longer
+// stops the server's event loop (every request and socket waited for it when PGlite ran on the
+// server's thread). What a user of the default store must still get: a clear error when it
+// cannot start, its data back after a restart, errors that leave the connection usable.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '@mindful/server';
+
+describe('embedded store on its own thread', () => {
+  let db: Database;
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-pglite-thread-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    db = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+  });
+
+  afterAll(async () => {
+    await db.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the event loop turning while a statement runs', async () => {
+    let turns = 0;
+    let running = true;
+    const spin = () => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    await db.pool.query('SELECT pg_sleep(0.3)');
+    running = false;
+    // On the server's thread the 0.3 s sleep blocked the loop: a handful of turns, all before it.
+    expect(turns).toBeGreaterThan(100);
+  });
+
+  it('answers after a statement fails, on the same connection', async () => {
+    await expect(db.pool.query('SELECT * FROM no_such_table')).rejects.toMatchObject({
+      code: '42P01',
+    });
+    const { rows } = await db.pool.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
+    expect(rows).toEqual([{ n: 42 }]);
+  });
+
+  it('keeps named statements apart from what a previous connection prepared', async () => {
+    const named = { name: 'mc_thread_test', text: 'SELECT $1::text AS v' };
+    expect((await db.pool.query(named, ['a'])).rows).toEqual([{ v: 'a' }]);
+    // The pool replaces its client; the backend (and its prepared statement) stays.
+    const client = await db.pool.connect();
+    client.release(new Error('discard this client'));
+    expect((await db.pool.query(named, ['b'])).rows).toEqual([{ v: 'b' }]);
+  });
+
+  it('gives back what it stored after a restart in the same directory', async () => {
+    const dir = tempDir();
+    const first = await openDatabase({ kind: 'pglite', dataDir: dir });
+    await first.pool.query('CREATE TABLE kept (v text)');
+    await first.pool.query("INSERT INTO kept VALUES ('still here')");
+    await first.close();
+    const second = await openDatabase({ kind: 'pglite', dataDir: dir });
+    try {
+      expect((await second.pool.query('SELECT v FROM kept')).rows).toEqual([{ v: 'still here' }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('says why when the store cannot start', async () => {
+    const notADirectory = path.join(tempDir(), 'file');
+    writeFileSync(notADirectory, 'not a database');
+    await expect(openDatabase({ kind: 'pglite', dataDir: notADirectory })).rejects.toThrow(
+      /PGlite did not start/,
+    );
+  });
+});
