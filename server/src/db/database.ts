@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { PgliteThread } from './pglite-thread';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig, PglitePgConnection } from '@electric-sql/pglite/node-postgres';
 
 /** What the server talks to: a `pg` pool, whichever engine is behind it. */
 export interface Database {
@@ -28,14 +29,20 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     survivesLostConnections(pool);
     return { pool, kind: 'postgres', close: () => pool.end() };
   }
-  const thread = await PgliteThread.start(target.dataDir);
+  const pglite = await startPglite(target.dataDir);
+  // createPgConfig shares ONE connection object between every client the pool
+  // makes. pg-pool discards a client whose query failed, and the discarded
+  // client's late 'end' event then reaches its successor, which dies with
+  // "Connection terminated unexpectedly". A connection per client avoids it.
+  class PGliteClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({ ...config, connection: new PglitePgConnection({ pglite }) } as pg.ClientConfig);
+    }
+  }
   const pool = new pg.Pool({
-    // PGlite is one backend process: two pooled clients would interleave transactions.
+    ...createPgConfig(pglite),
     max: 1,
-    user: 'postgres',
-    database: 'postgres',
-    password: 'pglite',
-    stream: () => thread.socket(),
+    Client: PGliteClient,
     // The one PGlite backend outlives every client the pool makes of it (an
     // idle one is closed after 10 s, a broken one is discarded). A new client
     // knows none of the named statements its predecessor prepared, and would
@@ -48,9 +55,33 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     kind: 'pglite',
     async close() {
       await pool.end();
-      await thread.close();
+      await pglite.close();
     },
   };
+}
+
+/**
+ * Starts PGlite in `dataDir`. What PGlite throws when it cannot (an Emscripten
+ * file-system error, say, for a path that is a file) has no message at all;
+ * the server would stop with none. This names the directory and the cause.
+ */
+async function startPglite(dataDir: string): Promise<PGlite> {
+  try {
+    return await PGlite.create(dataDir);
+  } catch (error) {
+    throw new Error(`PGlite did not start in ${dataDir}: ${startFailure(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+function startFailure(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  const { name, errno } = (error ?? {}) as { name?: unknown; errno?: unknown };
+  if (typeof errno === 'number') {
+    return `${typeof name === 'string' ? name : 'error'} ${errno} from its file system (is it a directory the server can write to?)`;
+  }
+  return String(error);
 }
 
 /**
