@@ -12,7 +12,7 @@ describe('embedded store (PGlite)', () => {
   let db: Database;
   const dirs: string[] = [];
   const tempDir = () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-pglite-thread-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mc-pglite-store-'));
     dirs.push(dir);
     return dir;
   };
@@ -35,7 +35,7 @@ describe('embedded store (PGlite)', () => {
   });
 
   it('keeps named statements apart from what a previous connection prepared', async () => {
-    const named = { name: 'mc_thread_test', text: 'SELECT $1::text AS v' };
+    const named = { name: 'mc_store_test', text: 'SELECT $1::text AS v' };
     expect((await db.pool.query(named, ['a'])).rows).toEqual([{ v: 'a' }]);
     // The pool replaces its client; the backend (and its prepared statement) stays.
     const client = await db.pool.connect();
