@@ -118,7 +118,7 @@ export type { PersonalBaseline } from './flow/personal-baseline';
 export { computeBaseline, BASELINE_MINIMUMS } from './flow/compute-baseline';
 
 // Flow engine: detector
-export { FlowDetector } from './flow/flow-detector';
+export { ACTIVITY_ENTRY_MS, FlowDetector } from './flow/flow-detector';
 export type { FlowDetectorOptions } from './flow/flow-detector';
 export { updateWithAsyncModel } from './flow/async-update';
 export {
