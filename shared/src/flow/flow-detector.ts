@@ -53,6 +53,14 @@ const FULL_CONFIDENCE_INTERVALS = 50;
 const FULL_CONFIDENCE_MARGIN = 0.3;
 
 /**
+ * Span of one activity entry, ms: an update that ends within this span of the start of the
+ * previous entry joins it. The extension updates every 30 s, so its entries stay one per update;
+ * a client updating every few milliseconds no longer makes each update filter and copy thousands
+ * of entries (30 µs an update at one update per 40 ms, in the REST bench).
+ */
+export const ACTIVITY_ENTRY_MS = 5_000;
+
+/**
  * Per-session flow state machine. Pure: time comes only from each input's `timestamp`; no clock,
  * no randomness, no I/O. State is serialisable with {@link FlowDetector.snapshot} and restoring it
  * then feeding more inputs equals feeding all inputs to one detector.
@@ -399,14 +407,6 @@ function mergeInto(into: PeriodAccumulator, from: PeriodAccumulator): void {
 }
 
 /** Keystrokes per minute over the activity entries (wall-clock span, at least one second). */
-/**
- * Span of one activity entry, ms: an update that ends within this span of the start of the
- * previous entry joins it. The extension updates every 30 s, so its entries stay one per update;
- * a client updating every few milliseconds no longer makes each update filter and copy thousands
- * of entries (30 µs an update at one update per 40 ms, in the REST bench).
- */
-export const ACTIVITY_ENTRY_MS = 5_000;
-
 function keystrokesPerMinute(entries: readonly ActivityEntry[], now: number): number {
   if (entries.length === 0) return 0;
   let keys = 0;
