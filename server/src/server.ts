@@ -71,7 +71,8 @@ export async function startServer({
 
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
   const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
-  const documentLog = new PgDocumentLog(db.pool, cipher);
+  // Only PostgreSQL can be shared by several instances; nobody listens to PGlite's notifications.
+  const documentLog = new PgDocumentLog(db.pool, cipher, db.kind === 'postgres');
   const registry = new DocumentRegistry(documentLog, log, {
     idleUnloadMs,
     maxDocumentBytes: config.limits.syncMaxDocumentBytes,

@@ -46,7 +46,7 @@ const ACTIVITY = {
   lines_added: 1,
 };
 
-describeEachStore('database round trips per write', (store) => {
+describeEachStore('database round trips per write', (store, kind) => {
   let server: RunningServer;
   /** Reconciles on its own schedule: due 0 ms after a write, on window boundaries. */
   let scheduled: RunningServer;
@@ -98,6 +98,19 @@ describeEachStore('database round trips per write', (store) => {
       [users],
     );
     expect(stored.map((r) => r.keystrokes)).toEqual(users.map(() => 2));
+  });
+
+  it('announces an append to other instances on PostgreSQL only', async () => {
+    // Several instances may share PostgreSQL; nobody else can listen to embedded PGlite, where
+    // the notification was a third of an append's cost.
+    const announced = countQueries(/pg_notify/);
+    try {
+      await server.ctx.registry.write(user.id, (doc) => doc.putSession(sessionEntry()));
+      await server.ctx.registry.peek(userDocName(user.id))!.whenLogged();
+    } finally {
+      announced.restore();
+    }
+    expect(announced.take()).toBe(kind === 'postgres' ? 1 : 0);
   });
 
   it('PUT /api/sessions/:id/update', async () => {
