@@ -7,7 +7,7 @@ import { attachSessionCache } from './auth/current-user';
 import type { Config } from './config/config';
 import { resolveSecrets } from './config/secrets';
 import type { AppContext } from './context';
-import { openDatabase, type Database } from './db/database';
+import { openDatabase, sharedByInstances, type Database } from './db/database';
 import { migrate } from './db/migrate';
 import { createApp } from './http/app';
 import { trackInFlight } from './http/in-flight';
@@ -71,8 +71,7 @@ export async function startServer({
 
   const cipher = new FieldCipher(secrets.encryptionKeyHex, config.previousEncryptionKeysHex);
   const { idleUnloadMs, ...projectionOptions } = sync?.registry ?? {};
-  // Only PostgreSQL can be shared by several instances; nobody listens to PGlite's notifications.
-  const documentLog = new PgDocumentLog(db.pool, cipher, db.kind === 'postgres');
+  const documentLog = new PgDocumentLog(db.pool, cipher, sharedByInstances(db));
   const registry = new DocumentRegistry(documentLog, log, {
     idleUnloadMs,
     maxDocumentBytes: config.limits.syncMaxDocumentBytes,

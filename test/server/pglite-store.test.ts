@@ -1,12 +1,12 @@
 // The embedded store (PGlite), the server's default: what its users must get from it — a clear
 // error when it cannot start (PGlite's own has no message), their data back after a restart,
-// a failed statement that leaves the one connection usable, and named statements that survive
+// a failed transaction that leaves the one connection usable, and named statements that survive
 // the pool replacing its client (the backend outlives it).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '@mindful/server';
+import { inTransaction, openDatabase, type Database } from '@mindful/server';
 
 describe('embedded store (PGlite)', () => {
   let db: Database;
@@ -26,10 +26,15 @@ describe('embedded store (PGlite)', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers after a statement fails, on the same connection', async () => {
-    await expect(db.pool.query('SELECT * FROM no_such_table')).rejects.toMatchObject({
-      code: '42P01',
-    });
+  it('answers after a transaction fails, on its one connection', async () => {
+    // PGlite is one backend: a transaction left open after a failure would refuse every later
+    // statement of every request ("current transaction is aborted").
+    await expect(
+      inTransaction(db.pool, async (client) => {
+        await client.query('SELECT 1');
+        await client.query('SELECT * FROM no_such_table');
+      }),
+    ).rejects.toMatchObject({ code: '42P01' });
     const { rows } = await db.pool.query<{ n: number }>('SELECT $1::int + 1 AS n', [41]);
     expect(rows).toEqual([{ n: 42 }]);
   });

@@ -14,6 +14,15 @@ export type DatabaseTarget =
   { kind: 'postgres'; url: string; maxConnections?: number } | { kind: 'pglite'; dataDir: string };
 
 /**
+ * Whether other server instances can share this store and must hear of its
+ * changes (`pg_notify`, `sync/instance-fanout.ts`): PostgreSQL can be shared;
+ * embedded PGlite lives in this one process, and nobody else can listen to it.
+ */
+export function sharedByInstances(db: Pick<Database, 'kind'>): boolean {
+  return db.kind === 'postgres';
+}
+
+/**
  * Opens the central store. PGlite is one backend process, so its pool holds
  * exactly one connection: two pooled clients would interleave transactions.
  */

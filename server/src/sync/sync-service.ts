@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { SessionWatch } from '../auth/session-watch';
+import { sharedByInstances } from '../db/database';
 import type { AppContext } from '../context';
 import { InstanceFanout, type FanoutOptions } from './instance-fanout';
 import type { PgDocumentLog } from './pg-document-log';
@@ -29,12 +30,10 @@ export function startSync(
   httpServer: http.Server,
   options: SyncOptions = {},
 ): { fanout: InstanceFanout | null; close(): Promise<void> } {
-  // Several instances may share one PostgreSQL: each learns of the others'
-  // appends and purges. Embedded PGlite is one process; it has no one to tell.
-  const fanout =
-    ctx.db.kind === 'postgres'
-      ? new InstanceFanout(ctx.db.pool.options, ctx.registry, documentLog, ctx.log, options.fanout)
-      : null;
+  // Instances sharing one store learn of each other's appends and purges.
+  const fanout = sharedByInstances(ctx.db)
+    ? new InstanceFanout(ctx.db.pool.options, ctx.registry, documentLog, ctx.log, options.fanout)
+    : null;
   fanout?.start();
   // A socket's session is re-checked as often as a cached token is trusted,
   // so a sign-out reaches sockets as soon as it reaches REST calls.
